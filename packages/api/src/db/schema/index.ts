@@ -1,0 +1,3 @@
+// The drizzle schema: every table, one file per area.
+export * from './users';
+export * from './courses';

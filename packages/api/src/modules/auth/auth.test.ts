@@ -1,0 +1,185 @@
+import { createSigner } from 'fast-jwt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, TEST_ADMIN, type TestApp } from '../../test/build-test-app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(async () => t.close());
+
+const login = (payload: unknown, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: payload as object, headers });
+
+function cookieOf(res: { cookies: { name: string; value: string }[] }) {
+  const c = res.cookies.find((x) => x.name === 'harbour_refresh');
+  if (!c) throw new Error('no refresh cookie');
+  return c;
+}
+
+describe('sign-in', () => {
+  it('signs in the seeded admin and answers the user, a short-lived token and an httpOnly strict cookie', async () => {
+    const res = await login(TEST_ADMIN);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.user).toMatchObject({ email: TEST_ADMIN.email, roles: ['admin'] });
+    expect(body.expiresIn).toBeLessThanOrEqual(900);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const setCookie = String(res.headers['set-cookie']);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Strict/i);
+
+    const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${body.accessToken}` } });
+    expect(me.statusCode).toBe(200);
+    expect(me.json().email).toBe(TEST_ADMIN.email);
+  });
+
+  it('gives the same answer for a wrong password and an unknown e-mail', async () => {
+    const wrong = await login({ email: TEST_ADMIN.email, password: 'not the password at all' }, { 'x-forwarded-for': '1' });
+    const unknown = await login({ email: 'nobody@harbour.test', password: 'not the password at all' });
+    for (const res of [wrong, unknown]) {
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.json()).toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
+    }
+    expect(wrong.json().detail).toBe(unknown.json().detail);
+  });
+
+  it('accepts the e-mail in any case', async () => {
+    const res = await login({ email: TEST_ADMIN.email.toUpperCase(), password: TEST_ADMIN.password });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('refuses unknown fields, missing fields, malformed JSON and the wrong content type', async () => {
+    const extra = await login({ ...TEST_ADMIN, roles: ['admin'] });
+    expect(extra.statusCode).toBe(400);
+    expect(extra.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(extra.json().errors[0].path).toContain('roles');
+
+    const missing = await login({ email: TEST_ADMIN.email });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().errors.some((e: { path: string }) => e.path === 'password')).toBe(true);
+
+    const malformed = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: '{"email": ',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toMatchObject({ code: 'MALFORMED_JSON' });
+
+    const text = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: 'email=a&password=b',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(text.statusCode).toBe(415);
+    expect(text.json()).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
+  });
+
+  it('refuses an oversized body with 413', async () => {
+    const res = await login({ email: TEST_ADMIN.email, password: 'x'.repeat(t.config.BODY_LIMIT_BYTES + 10) });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+});
+
+describe('throttling', () => {
+  it('throttles the sixth failure in a minute from one address without locking the real user out elsewhere', async () => {
+    const u = await t.staff(['coordinator']);
+    const from = (ip: string) => ({ remoteAddress: ip });
+    for (let i = 0; i < 5; i++) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { email: u.email, password: 'wrong-password-guess' },
+        ...from('203.0.113.9'),
+      });
+      expect(res.statusCode).toBe(401);
+    }
+    const sixth = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { email: u.email, password: u.password },
+      ...from('203.0.113.9'),
+    });
+    expect(sixth.statusCode).toBe(429);
+    expect(sixth.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
+
+    const elsewhere = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { email: u.email, password: u.password },
+      ...from('198.51.100.7'),
+    });
+    expect(elsewhere.statusCode).toBe(200);
+  });
+});
+
+describe('access tokens', () => {
+  it('refuses a missing, malformed, forged, alg:none, wrong-audience and expired token', async () => {
+    const none = await t.app.inject({ method: 'GET', url: '/v1/me' });
+    expect(none.statusCode).toBe(401);
+    expect(none.json().code).toBe('UNAUTHENTICATED');
+
+    const basic = await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: 'Basic abc' } });
+    expect(basic.statusCode).toBe(401);
+
+    const admin = await t.signIn(TEST_ADMIN.email, TEST_ADMIN.password);
+    const [h, p] = admin.split('.');
+    const payload = JSON.parse(Buffer.from(p!, 'base64url').toString());
+
+    const algNone = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${p}.`;
+    const forgedKey = createSigner({ key: 'x'.repeat(64), algorithm: 'HS256' })(payload);
+    const wrongAud = t.app.jwt.sign({ sub: payload.sub, roles: payload.roles }, { aud: 'someone-else' });
+    const expired = createSigner({ key: 'y'.repeat(64) })({ ...payload, exp: 1 });
+    const tampered = `${h}.${Buffer.from(JSON.stringify({ ...payload, roles: ['admin', 'x'] })).toString('base64url')}.${admin.split('.')[2]}`;
+    for (const token of [algNone, forgedKey, wrongAud, expired, tampered]) {
+      const res = await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+    }
+    const genuinelyExpired = t.app.jwt.sign({ sub: payload.sub, roles: payload.roles }, { expiresIn: -10 } as never);
+    const res = await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${genuinelyExpired}` } });
+    expect(res.statusCode).toBe(401);
+  });
+});
+
+describe('refresh tokens', () => {
+  it('rotates on every use, and a reused old token revokes the whole family', async () => {
+    const first = await login(TEST_ADMIN);
+    const c1 = cookieOf(first);
+
+    const r1 = await t.app.inject({ method: 'POST', url: '/v1/auth/refresh', cookies: { harbour_refresh: c1.value } });
+    expect(r1.statusCode).toBe(200);
+    const c2 = cookieOf(r1);
+    expect(c2.value).not.toBe(c1.value);
+    expect(r1.json().accessToken).toBeTruthy();
+
+    // An attacker replays the first token: refused, and the family (including c2) is revoked.
+    const replay = await t.app.inject({ method: 'POST', url: '/v1/auth/refresh', cookies: { harbour_refresh: c1.value } });
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().code).toBe('REFRESH_TOKEN_INVALID');
+
+    const afterReuse = await t.app.inject({ method: 'POST', url: '/v1/auth/refresh', cookies: { harbour_refresh: c2.value } });
+    expect(afterReuse.statusCode).toBe(401);
+  });
+
+  it('logout revokes the refresh token', async () => {
+    const first = await login(TEST_ADMIN);
+    const c = cookieOf(first);
+    const out = await t.app.inject({ method: 'POST', url: '/v1/auth/logout', cookies: { harbour_refresh: c.value } });
+    expect(out.statusCode).toBe(204);
+    const again = await t.app.inject({ method: 'POST', url: '/v1/auth/refresh', cookies: { harbour_refresh: c.value } });
+    expect(again.statusCode).toBe(401);
+  });
+
+  it('refuses a refresh without a cookie or with a made-up one', async () => {
+    expect((await t.app.inject({ method: 'POST', url: '/v1/auth/refresh' })).statusCode).toBe(401);
+    const made = await t.app.inject({ method: 'POST', url: '/v1/auth/refresh', cookies: { harbour_refresh: 'made-up' } });
+    expect(made.statusCode).toBe(401);
+  });
+});

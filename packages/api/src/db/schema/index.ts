@@ -1,3 +1,6 @@
 // The drizzle schema: every table, one file per area.
 export * from './users';
 export * from './courses';
+export * from './cohorts';
+export * from './participants';
+export * from './enrolments';

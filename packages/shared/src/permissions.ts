@@ -2,22 +2,51 @@ import type { StaffRole } from './roles';
 
 /**
  * Permissions as data: one matrix of role × action. The API enforces it on every route (each route
- * names its action) and the console uses it to hide what a user cannot do.
+ * names its action in `config.access`) and the console uses it to hide what a user cannot do.
+ * Scoping (a facilitator sees only the cohorts assigned to them) is applied by the services on top:
+ * a role without `cohorts:read_all` sees only assigned cohorts.
  */
 export const ACTIONS = [
   'me:read',
   'courses:read',
   'courses:write',
+  'cohorts:read',
+  'cohorts:read_all',
+  'cohorts:write',
+  'participants:read',
+  'participants:write',
+  'declarations:read',
+  'declarations:write',
+  'declarations:review',
+  'declaration_versions:write',
+  'enrolments:read',
+  'enrolments:write',
+  'enrolments:update',
+  'payments:write',
+  'attendance:write',
+  'manuals:write',
+  'roster:export',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const COORDINATOR: readonly Action[] = ['me:read', 'courses:read'];
+const FACILITATOR: readonly Action[] = [
+  'me:read',
+  'courses:read',
+  'cohorts:read',
+  'enrolments:read',
+  'enrolments:update',
+  'attendance:write',
+  'manuals:write',
+  'roster:export',
+];
+
+const COORDINATOR: readonly Action[] = ACTIONS.filter((a) => a !== 'courses:write' && a !== 'declaration_versions:write');
 
 export const PERMISSIONS: Record<StaffRole, readonly Action[]> = {
   admin: ACTIONS,
   coordinator: COORDINATOR,
   safeguarding_lead: COORDINATOR,
-  facilitator: ['me:read', 'courses:read'],
+  facilitator: FACILITATOR,
 };
 
 export function can(roles: readonly StaffRole[], action: Action): boolean {

@@ -1,0 +1,37 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '../styles/tokens.css';
+import '../styles/base.css';
+import '../styles/layout.css';
+import '../styles/components.css';
+import { restoreSession } from '../lib/api-client';
+import { onSessionEnded } from '../lib/session';
+import { AppProviders, createQueryClient } from './providers';
+import { createAppRouter } from './router';
+
+const queryClient = createQueryClient();
+const router = createAppRouter(queryClient);
+
+// However a session ends, nothing read under it stays in memory, and the person lands on sign-in;
+// when it ran out (rather than being ended on purpose) they come back to where they were.
+onSessionEnded((reason) => {
+  queryClient.clear();
+  const here = router.state.location.href;
+  void router.navigate({
+    to: '/sign-in',
+    search: reason === 'expired' && here !== '/' && !here.startsWith('/sign-in') ? { redirect: here } : {},
+    replace: true,
+  });
+});
+
+const container = document.getElementById('root');
+if (!container) throw new Error('The page has no #root element');
+
+// A reload loses the in-memory access token; the refresh cookie may still give a new one.
+void restoreSession().finally(() => {
+  createRoot(container).render(
+    <StrictMode>
+      <AppProviders queryClient={queryClient} router={router} />
+    </StrictMode>,
+  );
+});

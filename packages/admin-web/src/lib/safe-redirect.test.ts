@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { safeRedirect } from './safe-redirect';
+
+describe('safeRedirect', () => {
+  it('goes back to a page of this site', () => {
+    expect(safeRedirect('/courses?cursor=abc')).toBe('/courses?cursor=abc');
+  });
+
+  it('refuses anywhere else, and sign-in itself', () => {
+    for (const target of ['https://evil.example/', '//evil.example', '/\\evil.example', 'courses', '/sign-in', '/sign-in?redirect=/x', undefined, 42]) {
+      expect(safeRedirect(target)).toBe('/courses');
+    }
+  });
+});

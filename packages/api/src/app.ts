@@ -10,8 +10,13 @@ import type { Database } from './db/client';
 import { AppError } from './lib/app-error';
 import { DEFAULT_CONSOLE_DIR } from './lib/paths';
 import { authRoutes } from './modules/auth/auth.routes';
+import { usersRoutes } from './modules/users/users.routes';
+import { cohortsRoutes } from './modules/cohorts/cohorts.routes';
 import { coursesRoutes } from './modules/courses/courses.routes';
+import { enrolmentsRoutes } from './modules/enrolments/enrolments.routes';
 import { healthRoutes } from './modules/health/health.routes';
+import { participantsRoutes } from './modules/participants/participants.routes';
+import { declarationsRoutes } from './modules/declarations/declarations.routes';
 import { authPlugin } from './plugins/auth';
 import { consolePlugin } from './plugins/console';
 import { errorsPlugin } from './plugins/errors';
@@ -87,7 +92,12 @@ export async function buildApp({ config, database, secrets }: AppDeps): Promise<
 
   await app.register(healthRoutes, { database });
   await app.register(authRoutes, { config, db: database.db });
+  await app.register(usersRoutes, { config, db: database.db });
   await app.register(coursesRoutes, { db: database.db });
+  await app.register(cohortsRoutes, { db: database.db });
+  await app.register(participantsRoutes, { db: database.db });
+  await app.register(declarationsRoutes, { db: database.db });
+  await app.register(enrolmentsRoutes, { db: database.db });
 
   await app.register(consolePlugin, { dir: config.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR });
 

@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'MFA_NOT_ENABLED',
   'PASSWORD_TOO_WEAK',
   'SET_PASSWORD_TOKEN_INVALID',
+  'LAST_ADMIN',
   // state and rules
   'CONFLICT',
   'INVALID_STATE',

@@ -26,6 +26,7 @@ export const ACTIONS = [
   'attendance:write',
   'manuals:write',
   'roster:export',
+  'users:manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -40,7 +41,7 @@ const FACILITATOR: readonly Action[] = [
   'roster:export',
 ];
 
-const COORDINATOR: readonly Action[] = ACTIONS.filter((a) => a !== 'courses:write' && a !== 'declaration_versions:write');
+const COORDINATOR: readonly Action[] = ACTIONS.filter((a) => a !== 'users:manage' && a !== 'courses:write' && a !== 'declaration_versions:write');
 
 export const PERMISSIONS: Record<StaffRole, readonly Action[]> = {
   admin: ACTIONS,

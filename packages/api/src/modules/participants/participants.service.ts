@@ -1,0 +1,127 @@
+import type {
+  CreateParticipantBody,
+  Participant,
+  ParticipantListItem,
+  ParticipantListQuery,
+  UpdateParticipantBody,
+} from '@harbour/shared';
+import type { Db } from '../../db/client';
+import { AppError, notFound } from '../../lib/app-error';
+import { decodeCursor, toPage } from '../../lib/cursor';
+import type { StaffActor } from '../../plugins/auth';
+import {
+  PARTICIPANT_EMAIL_KEY,
+  findLatestDeclarationSummary,
+  findParticipantById,
+  findParticipantIdByEmail,
+  insertParticipant,
+  isUniqueViolation,
+  latestOutcomes,
+  listParticipants,
+  updateParticipant,
+  type ParticipantRow,
+} from './participants.repo';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function duplicateEmail(existingId: string | undefined): AppError {
+  return new AppError('DUPLICATE_EMAIL', 409, 'A participant with this e-mail address already exists.', existingId ? { existingId } : {});
+}
+
+function baseFields(row: ParticipantRow) {
+  return {
+    id: row.id,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    email: row.email,
+    phone: row.phone,
+    relationship: row.relationship as Participant['relationship'],
+    preferredContact: row.preferredContact as Participant['preferredContact'],
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+async function toParticipant(db: Db, row: ParticipantRow): Promise<Participant> {
+  const latest = await findLatestDeclarationSummary(db, row.id);
+  return {
+    ...baseFields(row),
+    latestDeclaration: latest ? { ...latest, createdAt: latest.createdAt.toISOString() } : null,
+  };
+}
+
+/**
+ * The unique index is the authority (race-safe); the look-up first only gives a friendlier answer
+ * and, after a lost race, the id of the winner. No transaction: a failed insert must not poison the look-up.
+ */
+export async function createParticipant(db: Db, actor: StaffActor, body: CreateParticipantBody): Promise<Participant> {
+  const existingId = await findParticipantIdByEmail(db, body.email);
+  if (existingId) throw duplicateEmail(existingId);
+  try {
+    const row = await insertParticipant(db, {
+      firstName: body.firstName,
+      lastName: body.lastName,
+      email: body.email,
+      phone: body.phone ?? null,
+      relationship: body.relationship,
+      preferredContact: body.preferredContact,
+      createdBy: actor.id,
+    });
+    return { ...baseFields(row), latestDeclaration: null };
+  } catch (err) {
+    if (isUniqueViolation(err, PARTICIPANT_EMAIL_KEY)) throw duplicateEmail(await findParticipantIdByEmail(db, body.email));
+    throw err;
+  }
+}
+
+export async function getParticipant(db: Db, id: string): Promise<Participant> {
+  const row = await findParticipantById(db, id);
+  if (!row) throw notFound('participant');
+  return toParticipant(db, row);
+}
+
+export async function changeParticipant(db: Db, id: string, body: UpdateParticipantBody): Promise<Participant> {
+  if (body.email !== undefined) {
+    const existingId = await findParticipantIdByEmail(db, body.email);
+    if (existingId && existingId !== id) throw duplicateEmail(existingId);
+  }
+  let row: ParticipantRow | undefined;
+  try {
+    row = await updateParticipant(db, id, {
+      ...(body.firstName !== undefined && { firstName: body.firstName }),
+      ...(body.lastName !== undefined && { lastName: body.lastName }),
+      ...(body.email !== undefined && { email: body.email }),
+      ...(body.phone !== undefined && { phone: body.phone }),
+      ...(body.relationship !== undefined && { relationship: body.relationship }),
+      ...(body.preferredContact !== undefined && { preferredContact: body.preferredContact }),
+    });
+  } catch (err) {
+    if (body.email !== undefined && isUniqueViolation(err, PARTICIPANT_EMAIL_KEY)) {
+      throw duplicateEmail(await findParticipantIdByEmail(db, body.email));
+    }
+    throw err;
+  }
+  if (!row) throw notFound('participant');
+  return toParticipant(db, row);
+}
+
+/** Two queries per page whatever its size: the participants, then their latest outcomes. */
+export async function listParticipantPage(db: Db, query: ParticipantListQuery): Promise<{ items: ParticipantListItem[]; nextCursor: string | null }> {
+  let after: { lastName: string; firstName: string; id: string } | undefined;
+  if (query.cursor) {
+    const [lastName = '', firstName = '', id = ''] = decodeCursor(query.cursor, 3).map(String);
+    if (!UUID.test(id)) {
+      throw new AppError('VALIDATION_FAILED', 400, 'The cursor is not valid.', {
+        errors: [{ path: 'cursor', message: 'Use the nextCursor of a previous page.' }],
+      });
+    }
+    after = { lastName, firstName, id };
+  }
+  const rows = await listParticipants(db, { limit: query.limit + 1, q: query.q || undefined, after });
+  const page = toPage(rows, query.limit, (r) => [r.sortLast, r.sortFirst, r.id]);
+  const outcomes = await latestOutcomes(db, page.items.map((r) => r.id));
+  return {
+    items: page.items.map((r) => ({ ...baseFields(r), latestOutcome: outcomes.get(r.id) ?? null })),
+    nextCursor: page.nextCursor,
+  };
+}

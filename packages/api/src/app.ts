@@ -17,6 +17,14 @@ import { enrolmentsRoutes } from './modules/enrolments/enrolments.routes';
 import { healthRoutes } from './modules/health/health.routes';
 import { participantsRoutes } from './modules/participants/participants.routes';
 import { declarationsRoutes } from './modules/declarations/declarations.routes';
+import { auditRoutes } from './modules/audit/audit.routes';
+import { outboxRoutes } from './modules/outbox/outbox.routes';
+import { webhooksRoutes } from './modules/webhooks/webhooks.routes';
+import { partnersRoutes } from './modules/partners/partners.routes';
+import { referralsRoutes } from './modules/referrals/referrals.routes';
+import { safeguardingRoutes } from './modules/safeguarding/safeguarding.routes';
+import { dataProtectionRoutes } from './modules/data-protection/data-protection.routes';
+import { auditPlugin } from './plugins/audit';
 import { authPlugin } from './plugins/auth';
 import { consolePlugin } from './plugins/console';
 import { errorsPlugin } from './plugins/errors';
@@ -89,6 +97,7 @@ export async function buildApp({ config, database, secrets }: AppDeps): Promise<
   });
   await app.register(openapiPlugin);
   await app.register(authPlugin, { config, db: database.db, jwtSecret: secrets.jwtSecret });
+  await app.register(auditPlugin, { db: database.db });
 
   await app.register(healthRoutes, { database });
   await app.register(authRoutes, { config, db: database.db });
@@ -98,6 +107,13 @@ export async function buildApp({ config, database, secrets }: AppDeps): Promise<
   await app.register(participantsRoutes, { db: database.db });
   await app.register(declarationsRoutes, { db: database.db });
   await app.register(enrolmentsRoutes, { db: database.db });
+  await app.register(auditRoutes, { db: database.db });
+  await app.register(outboxRoutes, { db: database.db });
+  await app.register(webhooksRoutes, { config, db: database.db });
+  await app.register(partnersRoutes, { db: database.db });
+  await app.register(referralsRoutes, { db: database.db });
+  await app.register(safeguardingRoutes, { db: database.db });
+  await app.register(dataProtectionRoutes, { db: database.db });
 
   await app.register(consolePlugin, { dir: config.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR });
 

@@ -7,8 +7,10 @@ export default defineProject({
   resolve: { conditions: ['@harbour/source', ...defaultClientConditions] },
   test: {
     name: 'admin-web',
-    environment: './src/test/jsdom-environment.mjs',
+    environment: 'jsdom',
     include: ['src/**/*.test.tsx', 'src/**/*.test.ts'],
     setupFiles: ['./src/test/setup.ts'],
+    // Form tests type into fields; a busy machine (CI runs every project at once) needs the room.
+    testTimeout: 15_000,
   },
 });

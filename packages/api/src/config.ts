@@ -6,6 +6,9 @@ const bool = (fallback: boolean) =>
     .optional()
     .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1' || v === 'yes'));
 
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+const isAes256Key = (v: string) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32;
+
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -38,8 +41,49 @@ const ConfigSchema = z.object({
   TRUST_PROXY: bool(false),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Requests per minute per partner API key, across all routes (429 with Retry-After beyond). */
+  PARTNER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   LOGIN_MAX_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(5),
   CONSOLE_DIR: z.string().optional(),
+  JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Encryption at rest (lib/encryption.ts): 32 random bytes, base64. Without it, one is generated into DATA_DIR/secrets/data-key. */
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => isAes256Key(v), 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)')
+    .optional(),
+  /** The current key's id, written into every ciphertext; default: derived from the key's SHA-256. */
+  DATA_ENCRYPTION_KEY_ID: z.string().regex(KEY_ID, 'must be 1-32 letters, digits, "_" or "-"').optional(),
+  /** Earlier keys, still needed to read data until `pnpm --filter @harbour/api rotate-key` has run: "id:base64,id:base64". */
+  DATA_ENCRYPTION_OLD_KEYS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const keys: { id: string; key: string }[] = [];
+      for (const entry of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+        const at = entry.indexOf(':');
+        const id = entry.slice(0, at);
+        const key = entry.slice(at + 1);
+        if (at < 1 || !KEY_ID.test(id) || !isAes256Key(key)) {
+          ctx.addIssue({ code: 'custom', message: 'must be comma-separated "id:base64-key" pairs (32-byte keys)' });
+          return z.NEVER;
+        }
+        keys.push({ id, key });
+      }
+      return keys;
+    }),
+  /** Participants are erased this many months after their last cohort ended (daily retention job). */
+  RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).default(24),
+  /** Resolved safeguarding concerns are kept this many months after resolution, then deleted. */
+  SAFEGUARDING_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).default(72),
+  /** smtp:// or smtps:// URL (user:password@host:port); without it e-mails are held in the outbox for admins. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Harbour <no-reply@harbour.invalid>'),
+  /** Local testing only: lets webhook URLs be http:// on loopback and resolve to private addresses. */
+  WEBHOOK_ALLOW_PRIVATE: bool(false),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -2,7 +2,11 @@
 import { buildApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createDb } from './db/client';
+import { seedDemo } from './db/demo';
 import { seedBase } from './db/seed';
+import { scheduledJobs } from './jobs/jobs';
+import { startScheduler } from './jobs/scheduler';
+import { initEncryption, resolveKeyring } from './lib/encryption';
 import { resolveSecrets } from './lib/secrets';
 
 async function main() {
@@ -18,12 +22,17 @@ async function main() {
   }
 
   const secrets = resolveSecrets(config, (msg) => console.warn(`WARNING: ${msg}`));
+  initEncryption(resolveKeyring(config, (msg) => console.warn(`WARNING: ${msg}`)));
   const database = createDb({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   await database.migrate();
   const seeded = await seedBase(database.db, config);
+  if (config.SEED_DEMO && seeded.courseId && (await seedDemo(database.db, seeded.courseId, seeded.admin?.email ?? config.ADMIN_EMAIL ?? 'admin@example.org'))) {
+    console.log('Demo data added (SEED_DEMO=false to start empty).');
+  }
 
   const app = await buildApp({ config, database, secrets });
 
+  let scheduler: ReturnType<typeof startScheduler> | undefined;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -32,6 +41,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     try {
+      await scheduler?.stop();
       await app.close();
       await database.close();
     } finally {
@@ -42,6 +52,7 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.PORT, host: config.HOST });
+  scheduler = startScheduler(scheduledJobs(database.db), { intervalMs: config.JOBS_INTERVAL_SECONDS * 1000, log: app.log });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;

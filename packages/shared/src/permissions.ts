@@ -27,6 +27,16 @@ export const ACTIONS = [
   'manuals:write',
   'roster:export',
   'users:manage',
+  'outbox:read',
+  'audit:read',
+  'partners:manage',
+  'referrals:read',
+  'referrals:write',
+  'safeguarding:raise',
+  'safeguarding:read',
+  'safeguarding:resolve',
+  'data:export',
+  'data:erase',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -39,14 +49,20 @@ const FACILITATOR: readonly Action[] = [
   'attendance:write',
   'manuals:write',
   'roster:export',
+  'safeguarding:raise',
 ];
 
-const COORDINATOR: readonly Action[] = ACTIONS.filter((a) => a !== 'users:manage' && a !== 'courses:write' && a !== 'declaration_versions:write');
+/** Safeguarding concerns are read and resolved by safeguarding leads and admins only. */
+const SAFEGUARDING_LEAD_ONLY: readonly Action[] = ['safeguarding:read', 'safeguarding:resolve'];
+/** Subject access export and erasure: admins only (rare, deliberate, accountable acts). */
+const DATA_PROTECTION: readonly Action[] = ['data:export', 'data:erase'];
+
+const COORDINATOR: readonly Action[] = ACTIONS.filter((a) => !SAFEGUARDING_LEAD_ONLY.includes(a) && !DATA_PROTECTION.includes(a) && a !== 'users:manage' && a !== 'courses:write' && a !== 'declaration_versions:write' && a !== 'outbox:read' && a !== 'audit:read' && a !== 'partners:manage');
 
 export const PERMISSIONS: Record<StaffRole, readonly Action[]> = {
   admin: ACTIONS,
   coordinator: COORDINATOR,
-  safeguarding_lead: COORDINATOR,
+  safeguarding_lead: [...COORDINATOR, ...SAFEGUARDING_LEAD_ONLY],
   facilitator: FACILITATOR,
 };
 

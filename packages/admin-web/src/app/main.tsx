@@ -9,6 +9,13 @@ import { onSessionEnded } from '../lib/session';
 import { AppProviders, createQueryClient } from './providers';
 import { createAppRouter } from './router';
 
+// react-aria adds an inline <style> for touch-action on pressable elements, unless an element
+// with this id exists; the server's CSP (style-src 'self') would block it, so the rule lives in
+// components.css and this marker tells react-aria it is already there.
+const pressableStyleMarker = document.createElement('meta');
+pressableStyleMarker.id = 'react-aria-pressable-style';
+document.head.append(pressableStyleMarker);
+
 const queryClient = createQueryClient();
 const router = createAppRouter(queryClient);
 

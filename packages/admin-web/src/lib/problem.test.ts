@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, describeRetryAfter, fieldErrorsOf, parseRetryAfter, toApiError } from './problem';
+import { ApiError, describeRetryAfter, fieldErrorsOf, parseRetryAfter, toApiError, unwrap } from './problem';
 
 describe('problem+json to errors', () => {
   it('keeps the problem and its field errors, keyed by field name', () => {
@@ -38,5 +38,21 @@ describe('problem+json to errors', () => {
     expect(describeRetryAfter(30)).toBe('in 30 seconds');
     expect(describeRetryAfter(61, new Date(2027, 0, 14, 18, 0, 0))).toBe('in 2 minutes (at 18:01)');
     expect(describeRetryAfter(null)).toBe('in a few minutes');
+  });
+});
+
+describe('unwrap', () => {
+  it('returns the data of a success and throws the problem of a failure', async () => {
+    const ok = new Response('{}', { status: 200 });
+    await expect(unwrap(Promise.resolve({ data: { a: 1 }, response: ok }))).resolves.toEqual({ a: 1 });
+    const failed = new Response(null, { status: 429, headers: { 'Retry-After': '60' } });
+    const error = await unwrap(Promise.resolve({ error: { code: 'RATE_LIMITED', status: 429 }, response: failed })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 429, code: 'RATE_LIMITED', retryAfterSeconds: 60 });
+  });
+
+  it('treats a success with no body as a server fault', async () => {
+    const empty = new Response(null, { status: 200, headers: { 'Content-Length': '0' } });
+    await expect(unwrap(Promise.resolve({ data: undefined, response: empty }))).rejects.toMatchObject({ status: 502 });
   });
 });

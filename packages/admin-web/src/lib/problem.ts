@@ -106,6 +106,16 @@ interface FetchResult<T> {
 export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
   const { data, error, response } = await call;
   if (!response.ok) throw toApiError(error, response);
+  if (data === undefined && response.status !== 204) {
+    // A success with no body is a server fault; say so rather than fail later on `undefined`.
+    throw new ApiError({
+      type: 'about:blank',
+      title: 'Empty answer',
+      status: 502,
+      detail: `The server answered ${response.status} with no content.`,
+      code: 'INTERNAL_ERROR',
+    });
+  }
   return data as T;
 }
 

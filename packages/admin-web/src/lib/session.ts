@@ -3,7 +3,8 @@
 import { useSyncExternalStore } from 'react';
 import type { ApiResponse } from './api-client';
 
-export type SessionUser = ApiResponse<'/v1/me', 'get'>;
+/** The person as login and refresh describe them (GET /v1/me says more, e.g. mfaEnabled). */
+export type SessionUser = ApiResponse<'/v1/auth/refresh', 'post'>['user'];
 
 /** Why the last session ended, so the sign-in page can say so kindly. */
 export type EndReason = 'signed-out' | 'expired';

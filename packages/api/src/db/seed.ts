@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_COURSE_RULES } from '@harbour/shared';
 import type { Config } from '../config';
 import { hashPassword } from '../lib/passwords';
-import { countCourses, insertCourse } from '../modules/courses/courses.repo';
+import { countCourses, insertCourse, listCourses } from '../modules/courses/courses.repo';
+import { ensureDeclarationVersion } from '../modules/declarations/declarations.service';
 import { countUsers, insertUser } from '../modules/users/users.repo';
 import type { Db } from './client';
 
@@ -12,6 +13,8 @@ export const DEFAULT_COURSE_DESCRIPTION =
   '(images or videos). 8 to 12 participants, a manual to keep, time for discussion.';
 
 export interface SeedResult {
+  /** The default course (created on an empty database, else the oldest course). */
+  courseId?: string;
   /** Set when this start created the first admin. The password is only returned when it was generated. */
   admin?: { email: string; generatedPassword?: string };
 }
@@ -23,6 +26,8 @@ export async function seedBase(db: Db, config: Config): Promise<SeedResult> {
     if ((await countCourses(tx)) === 0) {
       await insertCourse(tx, { name: DEFAULT_COURSE_NAME, description: DEFAULT_COURSE_DESCRIPTION, ...DEFAULT_COURSE_RULES });
     }
+    const [first] = await listCourses(tx, { limit: 1 });
+    result.courseId = first?.id;
     if ((await countUsers(tx)) === 0) {
       const email = config.ADMIN_EMAIL ?? 'admin@example.org';
       const generatedPassword = config.ADMIN_PASSWORD ? undefined : randomBytes(18).toString('base64url');
@@ -35,5 +40,7 @@ export async function seedBase(db: Db, config: Config): Promise<SeedResult> {
       result.admin = { email, generatedPassword };
     }
   });
+  // Every course needs its current declaration wording before anyone can declare.
+  if (result.courseId) await ensureDeclarationVersion(db, result.courseId);
   return result;
 }

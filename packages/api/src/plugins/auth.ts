@@ -1,17 +1,24 @@
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { can, type Action, type StaffRole } from '@harbour/shared';
+import { can, type Action, type PartnerScope, type StaffRole } from '@harbour/shared';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
 import { AppError } from '../lib/app-error';
 import { findUserById } from '../modules/users/users.repo';
+import { authenticatePartner } from '../modules/partners/partner-auth';
 
 export const JWT_AUDIENCE = 'harbour-api';
 export const JWT_ISSUER = 'harbour';
+/** The second step of an MFA sign-in: signed like access tokens, but for another audience, so never one. */
+export const MFA_TOKEN_AUDIENCE = 'harbour-mfa-challenge';
+export const MFA_TOKEN_TTL_SECONDS = 300;
 
-/** Who may call a route: anyone, or signed-in staff holding the action in the permission matrix. */
-export type RouteAccess = { public: true } | { action: Action };
+/**
+ * Who may call a route: anyone; signed-in staff holding the action in the permission matrix; a
+ * partner API key (Bearer pk_…) holding the scope; or both of the last two.
+ */
+export type RouteAccess = { public: true } | { action: Action; partner?: PartnerScope } | { action?: Action; partner: PartnerScope };
 
 export interface StaffActor {
   kind: 'staff';
@@ -24,12 +31,21 @@ export interface StaffActor {
 export interface AccessTokenClaims {
   sub: string;
   roles: StaffRole[];
+  /** users.sessionGeneration when issued (absent on tokens from before it existed: 0). */
+  gen?: number;
   iat?: number;
+}
+
+interface MfaTokenClaims {
+  sub: string;
+  jti: string;
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /** With MFA_REQUIRED, a signed-in user who has not set up MFA may still call this route. */
+    allowWithoutMfa?: boolean;
   }
   interface FastifyRequest {
     staff: StaffActor | null;
@@ -42,6 +58,11 @@ declare module '@fastify/jwt' {
     user: AccessTokenClaims;
   }
 }
+
+const isExpiredError = (err: unknown) => {
+  const code = (err as { code?: string }).code;
+  return code === 'FAST_JWT_EXPIRED' || code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED';
+};
 
 const unauthenticated = (detail = 'Sign in to continue.') => new AppError('UNAUTHENTICATED', 401, detail);
 
@@ -62,6 +83,7 @@ export const authPlugin = fp(
     });
 
     app.decorateRequest('staff', null);
+    app.decorateRequest('partner', null);
 
     // Every /v1 route must say who may call it; a route without a rule is a bug caught at start-up.
     app.addHook('onRoute', (route) => {
@@ -76,22 +98,36 @@ export const authPlugin = fp(
 
       const token = bearerToken(request);
       if (!token) throw unauthenticated();
+      if (token.startsWith('pk_')) {
+        if (!access.partner) throw new AppError('FORBIDDEN', 403, 'Partner API keys cannot call this route.');
+        request.partner = await authenticatePartner(opts.db, token, access.partner, { perMinute: opts.config.PARTNER_RATE_LIMIT_PER_MINUTE });
+        return;
+      }
       let claims: AccessTokenClaims;
       try {
         claims = app.jwt.verify<AccessTokenClaims>(token);
       } catch (err) {
-        const expired = (err as { code?: string }).code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED';
+        const expired = isExpiredError(err);
         throw expired
           ? new AppError('TOKEN_EXPIRED', 401, 'Your session has expired. Sign in again.')
           : new AppError('TOKEN_INVALID', 401, 'The access token is not valid.');
       }
       const user = await findUserById(opts.db, claims.sub);
-      // Disabled users and tokens issued before "sign out everywhere" stop working at once.
-      if (!user || user.disabledAt || (claims.iat ?? 0) * 1000 < Math.floor(user.sessionsValidAfter.getTime() / 1000) * 1000) {
+      // Disabled users and tokens issued before their sessions were ended (password change, revoke,
+      // disable) stop working at once.
+      if (
+        !user ||
+        user.disabledAt ||
+        (claims.gen ?? 0) !== user.sessionGeneration ||
+        (claims.iat ?? 0) * 1000 < Math.floor(user.sessionsValidAfter.getTime() / 1000) * 1000
+      ) {
         throw new AppError('TOKEN_INVALID', 401, 'Your session has ended. Sign in again.');
       }
       request.staff = { kind: 'staff', id: user.id, email: user.email, name: user.name, roles: user.roles };
-      if (!can(user.roles, access.action)) {
+      if (opts.config.MFA_REQUIRED && !user.mfaEnabledAt && !request.routeOptions.config?.allowWithoutMfa) {
+        throw new AppError('MFA_SETUP_REQUIRED', 403, 'Set up two-step verification before you continue.');
+      }
+      if (!access.action || !can(user.roles, access.action)) {
         throw new AppError('FORBIDDEN', 403, 'Your role does not allow this.');
       }
     });
@@ -103,4 +139,26 @@ export const authPlugin = fp(
 export function staffOf(request: FastifyRequest): StaffActor {
   if (!request.staff) throw unauthenticated();
   return request.staff;
+}
+
+/** Signs the token that carries a sign-in from the password step to the MFA step. */
+export function signMfaToken(app: FastifyInstance, userId: string, challengeId: string): string {
+  return app.jwt.sign({ sub: userId, jti: challengeId } as unknown as AccessTokenClaims, {
+    aud: MFA_TOKEN_AUDIENCE,
+    expiresIn: MFA_TOKEN_TTL_SECONDS,
+  });
+}
+
+/** Verifies an MFA token (signature, audience, expiry); answers who and which challenge. */
+export function verifyMfaToken(app: FastifyInstance, token: string): { userId: string; challengeId: string } {
+  let claims: MfaTokenClaims;
+  try {
+    claims = app.jwt.verify<MfaTokenClaims & AccessTokenClaims>(token, { allowedAud: MFA_TOKEN_AUDIENCE, requiredClaims: ['exp', 'iat', 'sub', 'jti'] });
+  } catch (err) {
+    const expired = isExpiredError(err);
+    throw expired
+      ? new AppError('TOKEN_EXPIRED', 401, 'It has been a while since you entered your password. Sign in again.')
+      : new AppError('TOKEN_INVALID', 401, 'This sign-in has ended. Sign in again.');
+  }
+  return { userId: claims.sub, challengeId: claims.jti };
 }

@@ -8,6 +8,7 @@ import { buildApp } from '../app';
 import { testConfig, type Config } from '../config';
 import { createDb, type Database } from '../db/client';
 import { seedBase } from '../db/seed';
+import { initEncryption, randomKeyring } from '../lib/encryption';
 import { hashPassword } from '../lib/passwords';
 import { insertUser } from '../modules/users/users.repo';
 
@@ -62,6 +63,8 @@ export async function buildTestApp(overrides: Partial<Config> = {}): Promise<Tes
     CONSOLE_DIR: '/nonexistent-console',
     ...overrides,
   });
+  // Encryption at rest with a fresh random key per test file (a file may set another with initEncryption).
+  initEncryption(randomKeyring());
   const database = createDb({ url, dataDir: 'memory://', poolSize: 20, onQuery: () => void queryCount++ });
   await database.migrate();
   await seedBase(database.db, config);

@@ -4,3 +4,7 @@ export * from './courses';
 export * from './cohorts';
 export * from './participants';
 export * from './enrolments';
+export * from './outbox';
+export * from './audit';
+export * from './partners';
+export * from './safeguarding';

@@ -1,12 +1,25 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { LoginBodySchema, LoginResponseSchema, SessionSchema, UserSchema } from '@harbour/shared';
+import {
+  ChangePasswordBodySchema,
+  LoginBodySchema,
+  LoginResponseSchema,
+  MeSchema,
+  MfaCodeBodySchema,
+  MfaSetupSchema,
+  MfaVerifyBodySchema,
+  RecoveryCodesSchema,
+  SessionSchema,
+  SetPasswordBodySchema,
+} from '@harbour/shared';
 import type { Config } from '../../config';
 import type { Db } from '../../db/client';
-import { staffOf } from '../../plugins/auth';
+import { signMfaToken, staffOf, verifyMfaToken } from '../../plugins/auth';
 import { COMMON_PROBLEMS, STAFF_PROBLEMS, problems } from '../../lib/responses';
-import { login, logout, refresh, type AuthDeps, type IssuedSession } from './auth.service';
+import { getMe } from '../users/users.service';
+import { changePassword, login, logout, refresh, setPasswordWithToken, type AuthDeps, type IssuedSession } from './auth.service';
+import { completeMfaSignIn, disableMfa, enableMfa, startMfaSetup } from './mfa.service';
 
 export function refreshCookie(config: Config) {
   return config.COOKIE_SECURE
@@ -14,11 +27,19 @@ export function refreshCookie(config: Config) {
     : { name: 'harbour_refresh', path: '/v1/auth', secure: false };
 }
 
+const security = [{ bearerAuth: [] }];
+
 export const authRoutes: FastifyPluginAsyncZod<{ config: Config; db: Db }> = async (app, { config, db }) => {
   const cookie = refreshCookie(config);
-  const deps = (): AuthDeps => ({ db, config, signAccessToken: app.jwt.sign.bind(app.jwt) });
+  const deps = (): AuthDeps => ({
+    db,
+    config,
+    signAccessToken: (claims) => app.jwt.sign(claims),
+    signMfaToken: (userId, challengeId) => signMfaToken(app, userId, challengeId),
+    verifyMfaToken: (token) => verifyMfaToken(app, token),
+  });
 
-  const setRefreshCookie = (reply: FastifyReply, issued: IssuedSession) =>
+  const sendSession = (reply: FastifyReply, issued: IssuedSession) => {
     reply.setCookie(cookie.name, issued.refreshToken, {
       path: cookie.path,
       httpOnly: true,
@@ -26,6 +47,9 @@ export const authRoutes: FastifyPluginAsyncZod<{ config: Config; db: Db }> = asy
       sameSite: 'strict',
       expires: issued.refreshExpiresAt,
     });
+    reply.header('cache-control', 'no-store');
+    return issued.session;
+  };
   const readRefreshCookie = (request: FastifyRequest) => request.cookies[cookie.name];
 
   app.post(
@@ -35,17 +59,34 @@ export const authRoutes: FastifyPluginAsyncZod<{ config: Config; db: Db }> = asy
       schema: {
         operationId: 'login',
         tags: ['auth'],
-        summary: 'Sign in with e-mail and password',
+        summary: 'Sign in with e-mail and password; with MFA on, answers an mfaToken for POST /v1/auth/mfa',
         body: LoginBodySchema,
         response: { 200: LoginResponseSchema, ...COMMON_PROBLEMS, ...problems(401) },
       },
     },
     async (request, reply) => {
-      const issued = await login(deps(), { ...request.body, address: request.ip });
-      setRefreshCookie(reply, issued);
-      reply.header('cache-control', 'no-store');
-      return issued.session;
+      const outcome = await login(deps(), { ...request.body, address: request.ip });
+      if ('challenge' in outcome) {
+        reply.header('cache-control', 'no-store');
+        return outcome.challenge;
+      }
+      return sendSession(reply, outcome.issued);
     },
+  );
+
+  app.post(
+    '/v1/auth/mfa',
+    {
+      config: { access: { public: true } },
+      schema: {
+        operationId: 'verifyMfa',
+        tags: ['auth'],
+        summary: 'Second step of signing in: the mfaToken from login and a code from the app (or a recovery code)',
+        body: MfaVerifyBodySchema,
+        response: { 200: SessionSchema, ...COMMON_PROBLEMS, ...problems(401) },
+      },
+    },
+    async (request, reply) => sendSession(reply, await completeMfaSignIn(deps(), { ...request.body, address: request.ip })),
   );
 
   app.post(
@@ -61,10 +102,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ config: Config; db: Db }> = asy
     },
     async (request, reply) => {
       try {
-        const issued = await refresh(deps(), readRefreshCookie(request));
-        setRefreshCookie(reply, issued);
-        reply.header('cache-control', 'no-store');
-        return issued.session;
+        return sendSession(reply, await refresh(deps(), readRefreshCookie(request)));
       } catch (err) {
         reply.clearCookie(cookie.name, { path: cookie.path });
         throw err;
@@ -90,21 +128,114 @@ export const authRoutes: FastifyPluginAsyncZod<{ config: Config; db: Db }> = asy
     },
   );
 
+  app.post(
+    '/v1/auth/password',
+    {
+      config: { access: { action: 'me:read' } },
+      schema: {
+        operationId: 'changePassword',
+        tags: ['auth'],
+        summary: 'Change your password; every other session ends, this one carries on with a fresh token',
+        security,
+        body: ChangePasswordBodySchema,
+        response: { 200: SessionSchema, ...STAFF_PROBLEMS },
+      },
+    },
+    async (request, reply) =>
+      sendSession(
+        reply,
+        await changePassword(deps(), {
+          userId: staffOf(request).id,
+          ...request.body,
+          refreshToken: readRefreshCookie(request),
+          address: request.ip,
+        }),
+      ),
+  );
+
+  app.post(
+    '/v1/auth/set-password',
+    {
+      config: { access: { public: true } },
+      schema: {
+        operationId: 'setPassword',
+        tags: ['auth'],
+        summary: 'Choose a password with the token of a one-time link (new account or reset)',
+        body: SetPasswordBodySchema,
+        response: { 204: z.undefined(), ...COMMON_PROBLEMS },
+      },
+    },
+    async (request, reply) => {
+      await setPasswordWithToken(deps(), request.body);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/v1/auth/mfa/setup',
+    {
+      config: { access: { action: 'me:read' }, allowWithoutMfa: true },
+      schema: {
+        operationId: 'setUpMfa',
+        tags: ['auth'],
+        summary: 'Start setting up two-step verification: a new secret to add to an authenticator app',
+        security,
+        response: { 200: MfaSetupSchema, ...STAFF_PROBLEMS, ...problems(409) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return startMfaSetup(db, staffOf(request).id);
+    },
+  );
+
+  app.post(
+    '/v1/auth/mfa/enable',
+    {
+      config: { access: { action: 'me:read' }, allowWithoutMfa: true },
+      schema: {
+        operationId: 'enableMfa',
+        tags: ['auth'],
+        summary: 'Confirm setup with a first code; answers the recovery codes (shown once)',
+        security,
+        body: MfaCodeBodySchema,
+        response: { 200: RecoveryCodesSchema, ...STAFF_PROBLEMS, ...problems(409) },
+      },
+    },
+    async (request) => enableMfa(db, staffOf(request).id, request.body.code),
+  );
+
+  app.post(
+    '/v1/auth/mfa/disable',
+    {
+      config: { access: { action: 'me:read' } },
+      schema: {
+        operationId: 'disableMfa',
+        tags: ['auth'],
+        summary: 'Turn two-step verification off, with a current code or a recovery code',
+        security,
+        body: MfaCodeBodySchema,
+        response: { 204: z.undefined(), ...STAFF_PROBLEMS, ...problems(409) },
+      },
+    },
+    async (request, reply) => {
+      await disableMfa(deps(), { userId: staffOf(request).id, code: request.body.code, address: request.ip });
+      return reply.code(204).send();
+    },
+  );
+
   app.get(
     '/v1/me',
     {
-      config: { access: { action: 'me:read' } },
+      config: { access: { action: 'me:read' }, allowWithoutMfa: true },
       schema: {
         operationId: 'getMe',
         tags: ['auth'],
         summary: 'The signed-in staff member',
-        security: [{ bearerAuth: [] }],
-        response: { 200: UserSchema, ...STAFF_PROBLEMS },
+        security,
+        response: { 200: MeSchema, ...STAFF_PROBLEMS },
       },
     },
-    async (request) => {
-      const { id, email, name, roles } = staffOf(request);
-      return { id, email, name, roles };
-    },
+    async (request) => getMe(db, staffOf(request).id),
   );
 };

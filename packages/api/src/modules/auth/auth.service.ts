@@ -1,25 +1,31 @@
-import type { FastifyInstance } from 'fastify';
-import type { Session } from '@harbour/shared';
+import type { LoginResponse, Session } from '@harbour/shared';
 import type { Config } from '../../config';
 import type { Db } from '../../db/client';
 import { AppError } from '../../lib/app-error';
 import { randomToken, sha256Hex } from '../../lib/crypto';
-import { verifyPassword } from '../../lib/passwords';
-import { findUserByEmail, findUserById, type UserRow } from '../users/users.repo';
+import { assertPasswordAcceptable, hashPassword, verifyPassword } from '../../lib/passwords';
+import { MFA_TOKEN_TTL_SECONDS, type AccessTokenClaims } from '../../plugins/auth';
+import { findSetPasswordTokenByHashForUpdate, findUserByEmail, findUserById, updateUser, useUpSetPasswordTokens, type UserRow } from '../users/users.repo';
 import {
+  bumpSessionGeneration,
   clearLoginFailures,
   countLoginFailures,
   findRefreshSessionByHashForUpdate,
+  insertMfaChallenge,
   insertRefreshSession,
   markRotated,
   recordLoginFailure,
+  revokeAllForUser,
   revokeFamily,
+  revokeOtherFamilies,
 } from './auth.repo';
 
 export interface AuthDeps {
   db: Db;
   config: Config;
-  signAccessToken: FastifyInstance['jwt']['sign'];
+  signAccessToken: (claims: AccessTokenClaims) => string;
+  signMfaToken: (userId: string, challengeId: string) => string;
+  verifyMfaToken: (token: string) => { userId: string; challengeId: string };
 }
 
 export interface IssuedSession {
@@ -27,6 +33,9 @@ export interface IssuedSession {
   refreshToken: string;
   refreshExpiresAt: Date;
 }
+
+/** Login either signs in, or (MFA on) hands out the token for the second step; no cookie then. */
+export type LoginOutcome = { issued: IssuedSession } | { challenge: Extract<LoginResponse, { mfaRequired: true }> };
 
 const WINDOW_MS = 60_000;
 /** Per address across all accounts: generous, so a shared office network is not locked out. */
@@ -47,7 +56,41 @@ function throttled(oldest: Date | null, now: Date) {
   });
 }
 
-async function issueSession(deps: AuthDeps, user: UserRow, familyId: string, familyStartedAt: Date, now: Date): Promise<IssuedSession> {
+// --- throttling: failed passwords and failed MFA codes count alike ------------------------------
+
+export interface ThrottleKeys {
+  accountKey: string;
+  addressKey: string;
+}
+
+export const throttleKeys = (email: string, address: string): ThrottleKeys => ({
+  accountKey: sha256Hex(`account:${email.trim().toLowerCase()}`),
+  addressKey: sha256Hex(`address:${address}`),
+});
+
+/** 429 when this account from this address, or this address overall, failed too often lately. */
+export async function assertNotThrottled(db: Db, config: Config, keys: ThrottleKeys, now: Date): Promise<void> {
+  const limit = config.LOGIN_MAX_FAILURES_PER_MINUTE;
+  const failures = await countLoginFailures(db, keys.accountKey, keys.addressKey, new Date(now.getTime() - WINDOW_MS));
+  if (failures.pair.n >= limit) throw throttled(failures.pair.oldest, now);
+  if (failures.address.n >= limit * ADDRESS_MULTIPLIER) throw throttled(failures.address.oldest, now);
+}
+
+export const recordFailure = (db: Db, keys: ThrottleKeys) => recordLoginFailure(db, keys.accountKey, keys.addressKey);
+export const clearFailures = (db: Db, keys: ThrottleKeys) => clearLoginFailures(db, keys.accountKey, keys.addressKey);
+
+// --- sessions ---------------------------------------------------------------------------------
+
+export const mfaSetupRequired = (config: Config, user: UserRow) => config.MFA_REQUIRED && !user.mfaEnabledAt;
+
+/** A refresh session (in a family) and an access token, both of the user's current generation. */
+export async function issueSession(
+  deps: Pick<AuthDeps, 'db' | 'config' | 'signAccessToken'>,
+  user: UserRow,
+  familyId: string,
+  familyStartedAt: Date,
+  now: Date,
+): Promise<IssuedSession> {
   const refreshToken = randomToken(32);
   const absoluteExpiresAt = new Date(familyStartedAt.getTime() + deps.config.REFRESH_ABSOLUTE_HOURS * 3600_000);
   const idleExpiresAt = new Date(Math.min(now.getTime() + deps.config.REFRESH_IDLE_MINUTES * 60_000, absoluteExpiresAt.getTime()));
@@ -55,36 +98,53 @@ async function issueSession(deps: AuthDeps, user: UserRow, familyId: string, fam
     userId: user.id,
     familyId,
     tokenHash: sha256Hex(refreshToken),
+    createdAt: now,
     familyStartedAt,
     idleExpiresAt,
     absoluteExpiresAt,
+    generation: user.sessionGeneration,
   });
-  const accessToken = deps.signAccessToken({ sub: user.id, roles: user.roles });
+  const accessToken = deps.signAccessToken({ sub: user.id, roles: user.roles, gen: user.sessionGeneration });
   return {
-    session: { accessToken, expiresIn: deps.config.ACCESS_TOKEN_TTL_SECONDS, user: toUser(user) },
+    session: {
+      accessToken,
+      expiresIn: deps.config.ACCESS_TOKEN_TTL_SECONDS,
+      user: toUser(user),
+      ...(mfaSetupRequired(deps.config, user) && { mfaSetupRequired: true }),
+    },
     refreshToken,
     refreshExpiresAt: idleExpiresAt,
   };
 }
 
-export async function login(deps: AuthDeps, input: { email: string; password: string; address: string }): Promise<IssuedSession> {
-  const now = new Date();
-  const accountKey = sha256Hex(`account:${input.email.trim().toLowerCase()}`);
-  const addressKey = sha256Hex(`address:${input.address}`);
-  const limit = deps.config.LOGIN_MAX_FAILURES_PER_MINUTE;
+/**
+ * Ends every session of the user at once: access tokens (generation bump) and refresh sessions.
+ * Answers the user row as it now is (new generation), for issuing the caller a fresh session.
+ */
+export async function endSessions(tx: Db, userId: string, now: Date): Promise<UserRow | undefined> {
+  await bumpSessionGeneration(tx, userId, now);
+  await revokeAllForUser(tx, userId, now);
+  return findUserById(tx, userId);
+}
 
-  const failures = await countLoginFailures(deps.db, accountKey, addressKey, new Date(now.getTime() - WINDOW_MS));
-  if (failures.pair.n >= limit) throw throttled(failures.pair.oldest, now);
-  if (failures.address.n >= limit * ADDRESS_MULTIPLIER) throw throttled(failures.address.oldest, now);
+export async function login(deps: AuthDeps, input: { email: string; password: string; address: string }): Promise<LoginOutcome> {
+  const now = new Date();
+  const keys = throttleKeys(input.email, input.address);
+  await assertNotThrottled(deps.db, deps.config, keys, now);
 
   const user = await findUserByEmail(deps.db, input.email);
   const ok = await verifyPassword(user?.passwordHash, input.password);
   if (!user || !ok || user.disabledAt) {
-    await recordLoginFailure(deps.db, accountKey, addressKey);
+    await recordFailure(deps.db, keys);
     throw invalidCredentials();
   }
-  await clearLoginFailures(deps.db, accountKey, addressKey);
-  return deps.db.transaction(async (tx) => issueSession({ ...deps, db: tx }, user, crypto.randomUUID(), now, now));
+  if (user.mfaEnabledAt) {
+    // Failures are cleared only once the code is right too: the password alone must not reset the count.
+    const challenge = await insertMfaChallenge(deps.db, user.id, new Date(now.getTime() + MFA_TOKEN_TTL_SECONDS * 1000));
+    return { challenge: { mfaRequired: true, mfaToken: deps.signMfaToken(user.id, challenge.id) } };
+  }
+  await clearFailures(deps.db, keys);
+  return { issued: await deps.db.transaction(async (tx) => issueSession({ ...deps, db: tx }, user, crypto.randomUUID(), now, now)) };
 }
 
 const refreshInvalid = () => new AppError('REFRESH_TOKEN_INVALID', 401, 'Your session has ended. Sign in again.');
@@ -102,7 +162,12 @@ export async function refresh(deps: AuthDeps, refreshToken: string | undefined):
     }
     if (row.idleExpiresAt <= now || row.absoluteExpiresAt <= now) return { error: refreshInvalid() };
     const user = await findUserById(tx, row.userId);
-    if (!user || user.disabledAt || row.createdAt < new Date(Math.floor(user.sessionsValidAfter.getTime() / 1000) * 1000)) {
+    if (
+      !user ||
+      user.disabledAt ||
+      row.generation !== user.sessionGeneration ||
+      row.createdAt < new Date(Math.floor(user.sessionsValidAfter.getTime() / 1000) * 1000)
+    ) {
       await revokeFamily(tx, row.familyId, now);
       return { error: refreshInvalid() };
     }
@@ -119,5 +184,74 @@ export async function logout(deps: AuthDeps, refreshToken: string | undefined): 
   await deps.db.transaction(async (tx) => {
     const row = await findRefreshSessionByHashForUpdate(tx, sha256Hex(refreshToken));
     if (row) await revokeFamily(tx, row.familyId, new Date());
+  });
+}
+
+/**
+ * Changes the caller's password and ends every other session. The caller stays signed in: a fresh
+ * access token, and their refresh family (if the cookie came along) carries on under the new generation.
+ */
+export async function changePassword(
+  deps: AuthDeps,
+  input: { userId: string; currentPassword: string; newPassword: string; refreshToken: string | undefined; address: string },
+): Promise<IssuedSession> {
+  const now = new Date();
+  const user = await findUserById(deps.db, input.userId);
+  if (!user) throw new AppError('UNAUTHENTICATED', 401, 'Sign in to continue.');
+  const keys = throttleKeys(user.email, input.address);
+  await assertNotThrottled(deps.db, deps.config, keys, now);
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    await recordFailure(deps.db, keys);
+    // 400, not 401: the caller's session is fine, only this answer is wrong.
+    throw new AppError('INVALID_CREDENTIALS', 400, 'Your current password is not right.', {
+      errors: [{ path: 'currentPassword', message: 'Your current password is not right.' }],
+    });
+  }
+  await assertPasswordAcceptable(input.newPassword, 'newPassword', { email: user.email, name: user.name });
+  const passwordHash = await hashPassword(input.newPassword);
+
+  return deps.db.transaction(async (tx) => {
+    await updateUser(tx, user.id, { passwordHash });
+    const current = input.refreshToken ? await findRefreshSessionByHashForUpdate(tx, sha256Hex(input.refreshToken)) : undefined;
+    const keep =
+      current && current.userId === user.id && !current.rotatedAt && !current.revokedAt && current.absoluteExpiresAt > now
+        ? current
+        : undefined;
+    await bumpSessionGeneration(tx, user.id, now);
+    if (keep) {
+      await revokeOtherFamilies(tx, user.id, keep.familyId, now);
+      await markRotated(tx, keep.id, now);
+    } else {
+      await revokeAllForUser(tx, user.id, now);
+    }
+    const fresh = await findUserById(tx, user.id);
+    if (!fresh) throw new Error('user vanished');
+    return issueSession({ ...deps, db: tx }, fresh, keep?.familyId ?? crypto.randomUUID(), keep?.familyStartedAt ?? now, now);
+  });
+}
+
+const setPasswordTokenInvalid = () =>
+  new AppError('SET_PASSWORD_TOKEN_INVALID', 400, 'This link has expired or has already been used. Ask your Harbour administrator for a new one.');
+
+/** Sets a password from a one-time link (new account or reset); ends any sessions the account had. */
+export async function setPasswordWithToken(deps: Pick<AuthDeps, 'db'>, input: { token: string; password: string }): Promise<void> {
+  const now = new Date();
+  const tokenHash = sha256Hex(input.token);
+  // Checked (without consuming the link) before the slow hash, so a weak choice can be corrected.
+  const peek = await deps.db.transaction(async (tx) => {
+    const row = await findSetPasswordTokenByHashForUpdate(tx, tokenHash);
+    return row && !row.usedAt && row.expiresAt > now ? findUserById(tx, row.userId) : undefined;
+  });
+  if (!peek || peek.disabledAt) throw setPasswordTokenInvalid();
+  await assertPasswordAcceptable(input.password, 'password', { email: peek.email, name: peek.name });
+  const passwordHash = await hashPassword(input.password);
+
+  await deps.db.transaction(async (tx) => {
+    const row = await findSetPasswordTokenByHashForUpdate(tx, tokenHash);
+    if (!row || row.usedAt || row.expiresAt <= new Date()) throw setPasswordTokenInvalid();
+    if ((await findUserById(tx, row.userId))?.disabledAt !== null) throw setPasswordTokenInvalid();
+    await useUpSetPasswordTokens(tx, row.userId, now);
+    await updateUser(tx, row.userId, { passwordHash });
+    await endSessions(tx, row.userId, now);
   });
 }

@@ -1,5 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { createSigner } from 'fast-jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshSessions } from '../../db/schema/index';
+import { sha256Hex } from '../../lib/crypto';
 import { buildTestApp, TEST_ADMIN, type TestApp } from '../../test/build-test-app';
 
 let t: TestApp;
@@ -181,5 +184,141 @@ describe('refresh tokens', () => {
     expect((await t.app.inject({ method: 'POST', url: '/v1/auth/refresh' })).statusCode).toBe(401);
     const made = await t.app.inject({ method: 'POST', url: '/v1/auth/refresh', cookies: { harbour_refresh: 'made-up' } });
     expect(made.statusCode).toBe(401);
+  });
+});
+
+describe('refresh session lifetimes', () => {
+  const refreshWith = (value: string) => t.app.inject({ method: 'POST', url: '/v1/auth/refresh', cookies: { harbour_refresh: value } });
+  const rowOf = async (value: string) =>
+    (await t.database.db.select().from(refreshSessions).where(eq(refreshSessions.tokenHash, sha256Hex(value))))[0]!;
+
+  it('a session lasts 30 minutes idle and 12 hours in all; refreshing does not extend the 12 hours', async () => {
+    const c1 = cookieOf(await login(TEST_ADMIN)).value;
+    const row1 = await rowOf(c1);
+    expect(row1.idleExpiresAt.getTime() - row1.createdAt.getTime()).toBe(30 * 60_000);
+    expect(row1.absoluteExpiresAt.getTime() - row1.familyStartedAt.getTime()).toBe(12 * 3600_000);
+
+    const c2 = cookieOf(await refreshWith(c1)).value;
+    const row2 = await rowOf(c2);
+    expect(row2.absoluteExpiresAt.getTime()).toBe(row1.absoluteExpiresAt.getTime());
+    expect(row2.familyId).toBe(row1.familyId);
+  });
+
+  it('ends after 30 minutes without use', async () => {
+    const c = cookieOf(await login(TEST_ADMIN)).value;
+    await t.database.db
+      .update(refreshSessions)
+      .set({ idleExpiresAt: new Date(Date.now() - 1000) })
+      .where(eq(refreshSessions.tokenHash, sha256Hex(c)));
+    const res = await refreshWith(c);
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ code: 'REFRESH_TOKEN_INVALID' });
+  });
+
+  it('ends 12 hours after sign-in however active it is', async () => {
+    const c = cookieOf(await login(TEST_ADMIN)).value;
+    const twelveHoursAgo = new Date(Date.now() - 12 * 3600_000 - 1000);
+    await t.database.db
+      .update(refreshSessions)
+      .set({ familyStartedAt: twelveHoursAgo, absoluteExpiresAt: new Date(Date.now() - 1000), idleExpiresAt: new Date(Date.now() + 60_000) })
+      .where(eq(refreshSessions.tokenHash, sha256Hex(c)));
+    const res = await refreshWith(c);
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ code: 'REFRESH_TOKEN_INVALID' });
+  });
+});
+
+describe('changing the password', () => {
+  const change = (auth: Record<string, string>, payload: object, cookie?: string, remoteAddress = '127.0.0.1') =>
+    t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/password',
+      headers: auth,
+      payload,
+      remoteAddress,
+      ...(cookie && { cookies: { harbour_refresh: cookie } }),
+    });
+
+  it('ends every other session at once and keeps the caller signed in', async () => {
+    const u = await t.staff(['coordinator']);
+    const here = await login({ email: u.email, password: u.password });
+    const elsewhere = await login({ email: u.email, password: u.password });
+    const hereAuth = { authorization: `Bearer ${here.json().accessToken}` };
+    const elsewhereAuth = { authorization: `Bearer ${elsewhere.json().accessToken}` };
+    const newPassword = 'violet kettle under the stairs';
+
+    const res = await change(hereAuth, { currentPassword: u.password, newPassword }, cookieOf(here).value);
+    expect(res.statusCode).toBe(200);
+    const fresh = res.json();
+    expect(fresh.accessToken).toBeTruthy();
+    const freshCookie = cookieOf(res).value;
+
+    // The other session: its access token and its refresh token stop working now, not in 15 minutes.
+    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: elsewhereAuth })).statusCode).toBe(401);
+    const elsewhereRefresh = await t.app.inject({ method: 'POST', url: '/v1/auth/refresh', cookies: { harbour_refresh: cookieOf(elsewhere).value } });
+    expect(elsewhereRefresh.statusCode).toBe(401);
+    // So does every token from before the change, the caller's included: the fresh one replaces it.
+    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: u.auth })).statusCode).toBe(401);
+
+    const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${fresh.accessToken}` } });
+    expect(me.statusCode).toBe(200);
+    const refreshed = await t.app.inject({ method: 'POST', url: '/v1/auth/refresh', cookies: { harbour_refresh: freshCookie } });
+    expect(refreshed.statusCode).toBe(200);
+
+    expect((await login({ email: u.email, password: u.password }, { 'x-forwarded-for': '1' })).statusCode).toBe(401);
+    expect((await login({ email: u.email, password: newPassword })).statusCode).toBe(200);
+  });
+
+  it('needs the current password (400, counted as a failed sign-in), and refuses unknown fields', async () => {
+    const u = await t.staff(['coordinator']);
+    const wrong = await change(u.auth, { currentPassword: 'not my password', newPassword: 'violet kettle under the stairs' }, undefined, '198.51.100.200');
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json()).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(wrong.json().errors[0].path).toBe('currentPassword');
+    // The session is untouched.
+    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: u.auth })).statusCode).toBe(200);
+
+    const extra = await change(u.auth, { currentPassword: u.password, newPassword: 'violet kettle under the stairs', roles: ['admin'] });
+    expect(extra.statusCode).toBe(400);
+    expect(extra.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(extra.json().errors[0].path).toContain('roles');
+  });
+
+  it('refuses short, long, common and guessable passwords with PASSWORD_TOO_WEAK and says why', async () => {
+    const u = await t.staff(['coordinator'], 'Robin Example');
+    const local = u.email.split('@')[0]!;
+    const cases: [string, RegExp][] = [
+      ['elevenchars', /at least 12 characters/],
+      ['x'.repeat(129), /at most 128 characters/],
+      ['password1234', /most commonly used/],
+      ['Password2024!', /most commonly used/],
+      ['qwertyuiop12', /most commonly used/],
+      ['abcabcabcabcabc', /repeats/],
+      ['zzzzzzzzzzzzzzzz', /repeats/],
+      ['Harbour2024!!', /easy to guess/],
+      ['Robin Example 1984', /name, your e-mail/],
+      [`${local}!!`, /name, your e-mail/],
+    ];
+    for (const [newPassword, why] of cases) {
+      const res = await change(u.auth, { currentPassword: u.password, newPassword });
+      expect(res.statusCode, newPassword).toBe(400);
+      expect(res.json(), newPassword).toMatchObject({ code: 'PASSWORD_TOO_WEAK' });
+      expect(res.json().detail, newPassword).toMatch(why);
+      expect(res.json().errors[0].path).toBe('newPassword');
+    }
+    // Still the old password: nothing changed.
+    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: u.auth })).statusCode).toBe(200);
+  });
+
+  it('accepts 12 and 128 characters, with no composition rules', async () => {
+    const u = await t.staff(['coordinator']);
+    const twelve = 'mossy canoes';
+    const res12 = await change(u.auth, { currentPassword: u.password, newPassword: twelve });
+    expect(res12.statusCode).toBe(200);
+    const auth = { authorization: `Bearer ${res12.json().accessToken}` };
+    const long = Array.from({ length: 16 }, (_, i) => `w${i}rd${String.fromCharCode(97 + i)}`).join(' ').padEnd(128, 'q').slice(0, 128);
+    expect(long).toHaveLength(128);
+    const res128 = await change(auth, { currentPassword: twelve, newPassword: long });
+    expect(res128.statusCode).toBe(200);
   });
 });

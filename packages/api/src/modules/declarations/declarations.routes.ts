@@ -89,7 +89,7 @@ export const declarationsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app,
   app.get(
     '/v1/participants/:id/declarations',
     {
-      config: { access: { action: 'declarations:read' } },
+      config: { access: { action: 'declarations:read' }, audit: 'read' },
       schema: {
         operationId: 'listParticipantDeclarations',
         tags,

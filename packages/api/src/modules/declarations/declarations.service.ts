@@ -19,7 +19,7 @@ import { sha256Hex } from '../../lib/crypto';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import type { StaffActor } from '../../plugins/auth';
 import { findParticipantById } from '../participants/participants.repo';
-import { decodeAnswers, encodeAnswers } from './answers-codec';
+import { decodeAnswers, decodeReviewNote, encodeAnswers, encodeReviewNote } from './answers-codec';
 import {
   courseExists,
   findCurrentVersion,
@@ -128,7 +128,7 @@ function toDeclaration(row: DeclarationRow, version: number, enteredBy: { id: st
     ...(row.outcome === 'ineligible' && { signposting: INELIGIBLE_SIGNPOSTING }),
     enteredBy,
     reviewOfId: row.reviewOfId,
-    reviewNote: row.reviewNote,
+    reviewNote: decodeReviewNote(row.reviewNote),
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -145,7 +145,7 @@ function toRecord(row: DeclarationWithVersion): DeclarationRecord {
     answers: decodeAnswers(row.answers),
     enteredBy: staffRef(row.enteredBy, row.enteredByName),
     reviewOfId: row.reviewOfId,
-    reviewNote: row.reviewNote,
+    reviewNote: decodeReviewNote(row.reviewNote),
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -238,7 +238,7 @@ export async function reviewDeclaration(db: Db, actor: StaffActor, declarationId
       outcome: body.outcome,
       reasons: body.outcome === 'eligible' ? [] : reviewed.reasons,
       reviewOfId: reviewed.id,
-      reviewNote: body.note,
+      reviewNote: encodeReviewNote(body.note),
       enteredBy: actor.id,
     });
     return toDeclaration(row, version.version, { id: actor.id, name: actor.name });

@@ -54,7 +54,7 @@ export const participantsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app,
   app.get(
     '/v1/participants/:id',
     {
-      config: { access: { action: 'participants:read' } },
+      config: { access: { action: 'participants:read' }, audit: 'read' },
       schema: {
         operationId: 'getParticipant',
         tags,

@@ -5,7 +5,7 @@ import { unwrap } from '../../../lib/problem';
 export type VerifyMfaInput = ApiRequestBody<'/v1/auth/mfa', 'post'>;
 export type VerifyMfaResult = ApiResponse<'/v1/auth/mfa', 'post'>;
 
-/** Second step of signing in: the code from the person's authenticator app. */
+/** Second step of signing in: a code from the person's authenticator app, or a recovery code. */
 export function verifyMfa(input: VerifyMfaInput): Promise<VerifyMfaResult> {
   return unwrap(api.POST('/v1/auth/mfa', { body: input, credentials: 'include' }));
 }

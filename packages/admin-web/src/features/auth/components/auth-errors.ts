@@ -54,8 +54,9 @@ export function describeAuthError(error: unknown, knownFields: readonly string[]
       form.push('This account has been switched off. Please speak to your Harbour administrator.');
       break;
     case 'MFA_CODE_INVALID':
-      if (knownFields.includes('code')) fields.code = 'That code did not work. Enter the newest 6-digit code from your app.';
-      else form.push('That code did not work. Enter the newest 6-digit code from your app.');
+      // The server's own words for the field win; this is for an answer that came without them.
+      if (knownFields.includes('code')) fields.code ??= 'That code did not work. Enter the newest 6-digit code from your app.';
+      else if (form.length === 0) form.push('That code did not work. Enter the newest 6-digit code from your app.');
       break;
     case 'TOKEN_EXPIRED':
     case 'TOKEN_INVALID':

@@ -44,7 +44,7 @@ export function MfaCodeForm({ mfaToken, onSignedIn, onStartAgain }: MfaCodeFormP
     if (verify.isPending) return;
     const cleaned = code.replace(/\s/g, '');
     if (!cleaned) {
-      showErrors({ fields: { code: 'Enter the code from your authenticator app' }, form: [] });
+      showErrors({ fields: { code: 'Enter the code from your authenticator app, or a recovery code' }, form: [] });
       return;
     }
     setErrors(noErrors);
@@ -78,10 +78,10 @@ export function MfaCodeForm({ mfaToken, onSignedIn, onStartAgain }: MfaCodeFormP
           id={FIELD_IDS.code}
           name="code"
           label="Security code"
-          description="The code changes every 30 seconds. If you cannot use your app, ask your Harbour administrator for help."
+          description="The code changes every 30 seconds. If you cannot use your app, enter one of your recovery codes instead."
           width="code"
           autoComplete="one-time-code"
-          inputMode="numeric"
+          inputMode="text"
           spellCheck="false"
           isRequired
           value={code}

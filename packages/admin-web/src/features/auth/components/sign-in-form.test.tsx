@@ -9,7 +9,7 @@ import { SignInForm } from './sign-in-form';
 const user = { id: '7d0c1c9e-4a4e-4b8e-9a59-1f0f3f1c2b3a', email: 'sam@example.org', name: 'Sam Carter', roles: ['coordinator'] };
 
 async function fillAndSubmit(email = 'sam@example.org', password = 'a long secret phrase') {
-  const u = userEvent.setup();
+  const u = userEvent.setup({ delay: null });
   if (email) await u.type(screen.getByLabelText('Email address'), email);
   if (password) await u.type(screen.getByLabelText('Password'), password);
   await u.click(screen.getByRole('button', { name: 'Sign in' }));

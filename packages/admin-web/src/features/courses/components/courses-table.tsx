@@ -21,7 +21,7 @@ export function CoursesTable({ courses }: { courses: Course[] }) {
             <th scope="col">Sessions</th>
             <th scope="col">Group size</th>
             <th scope="col">Fee</th>
-            <th scope="col">Offer of a freed seat held for</th>
+            <th scope="col">Offer held for</th>
             <th scope="col">Checked for enough people</th>
           </tr>
         </thead>

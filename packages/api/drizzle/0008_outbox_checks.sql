@@ -1,0 +1,3 @@
+ALTER TABLE "outbox_messages" ADD CONSTRAINT "outbox_messages_kind_valid" CHECK ("outbox_messages"."kind" IN ('email','webhook'));--> statement-breakpoint
+ALTER TABLE "outbox_messages" ADD CONSTRAINT "outbox_messages_status_valid" CHECK ("outbox_messages"."status" IN ('pending','delivered','held','failed','cancelled'));--> statement-breakpoint
+ALTER TABLE "outbox_messages" ADD CONSTRAINT "outbox_messages_target" CHECK (("outbox_messages"."kind" = 'email' AND "outbox_messages"."recipient" IS NOT NULL) OR ("outbox_messages"."kind" = 'webhook' AND "outbox_messages"."subscription_id" IS NOT NULL));

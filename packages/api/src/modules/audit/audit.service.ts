@@ -1,0 +1,97 @@
+import type { AuditActorKind, AuditEvent, AuditEventListQuery, AuditOutcome } from '@harbour/shared';
+import type { Db } from '../../db/client';
+import { AppError } from '../../lib/app-error';
+import { decodeCursor, toPage } from '../../lib/cursor';
+import { insertAuditEvent, listAuditEvents, type AuditEventRow } from './audit.repo';
+
+/** One audit event. Ids and names of things only: never a body, an e-mail, a name or an answer. */
+export interface AuditEventInput {
+  actorKind: AuditActorKind;
+  actorId?: string | null;
+  actorRoles?: readonly string[];
+  /** A route's operationId, or an event name such as 'auth.login.failed' or 'safeguardingConcern.read'. */
+  action: string;
+  /** Singular, snake_case: 'participant', 'safeguarding_concern', ... */
+  entityType?: string | null;
+  entityId?: string | null;
+  outcome: AuditOutcome;
+  statusCode?: number | null;
+  ip?: string | null;
+  requestId?: string | null;
+  /** Defaults to now. */
+  at?: Date;
+}
+
+/**
+ * Records one audit event with `db`; inside a service's transaction pass its `tx`, so the event is
+ * committed (or rolled back) with the change it describes. Errors propagate: the caller decides.
+ */
+export async function recordAuditEvent(db: Db, event: AuditEventInput): Promise<void> {
+  await insertAuditEvent(db, {
+    at: event.at ?? new Date(),
+    actorKind: event.actorKind,
+    actorId: event.actorId ?? null,
+    actorRoles: [...(event.actorRoles ?? [])],
+    action: event.action,
+    entityType: event.entityType ?? null,
+    entityId: event.entityId ?? null,
+    outcome: event.outcome,
+    statusCode: event.statusCode ?? null,
+    ip: event.ip ?? null,
+    requestId: event.requestId ?? null,
+  });
+}
+
+/** success below 400; denied for 401/403 (and 429, a refused attempt); failed otherwise. */
+export function outcomeOf(statusCode: number): AuditOutcome {
+  if (statusCode < 400) return 'success';
+  if (statusCode === 401 || statusCode === 403 || statusCode === 429) return 'denied';
+  return 'failed';
+}
+
+function toAuditEvent(row: AuditEventRow): AuditEvent {
+  return {
+    id: row.id,
+    at: row.at.toISOString(),
+    actorKind: row.actorKind,
+    actorId: row.actorId,
+    actorRoles: row.actorRoles,
+    action: row.action,
+    entityType: row.entityType,
+    entityId: row.entityId,
+    outcome: row.outcome,
+    statusCode: row.statusCode,
+    ip: row.ip,
+    requestId: row.requestId,
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function listAuditEventPage(db: Db, query: AuditEventListQuery) {
+  let before: { at: Date; id: string } | undefined;
+  if (query.cursor) {
+    const [at, id] = decodeCursor(query.cursor, 2);
+    const date = new Date(String(at));
+    if (Number.isNaN(date.getTime()) || !UUID.test(String(id))) {
+      throw new AppError('VALIDATION_FAILED', 400, 'The cursor is not valid.', {
+        errors: [{ path: 'cursor', message: 'Use the nextCursor of a previous page.' }],
+      });
+    }
+    before = { at: date, id: String(id) };
+  }
+  const rows = await listAuditEvents(db, {
+    filter: {
+      actorId: query.actorId,
+      entityType: query.entityType,
+      entityId: query.entityId,
+      action: query.action,
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+    },
+    limit: query.limit + 1,
+    before,
+  });
+  const page = toPage(rows, query.limit, (r) => [r.at.toISOString(), r.id]);
+  return { items: page.items.map(toAuditEvent), nextCursor: page.nextCursor };
+}

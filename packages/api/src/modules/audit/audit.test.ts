@@ -1,0 +1,281 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { asc, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_LOGIN_FAILED, AUDIT_LOGIN_SUCCEEDED, type AuditEvent } from '@harbour/shared';
+import { auditEvents } from '../../db/schema/index';
+import { TEST_ADMIN, buildTestApp, type TestApp } from '../../test/build-test-app';
+import { recordAuditEvent } from './audit.service';
+
+let t: TestApp;
+let admin: Awaited<ReturnType<TestApp['staff']>>;
+let coordinator: Awaited<ReturnType<TestApp['staff']>>;
+let facilitator: Awaited<ReturnType<TestApp['staff']>>;
+/** Every e-mail, name and password these tests send: none may ever be on the trail. */
+const secrets: string[] = [TEST_ADMIN.email, TEST_ADMIN.password];
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  admin = await t.staff(['admin'], 'Ada Administrator');
+  coordinator = await t.staff(['coordinator'], 'Cora Coordinator');
+  facilitator = await t.staff(['facilitator'], 'Fran Facilitator');
+  for (const u of [admin, coordinator, facilitator]) secrets.push(u.email, u.password);
+  secrets.push('Ada Administrator', 'Cora Coordinator', 'Fran Facilitator');
+});
+afterAll(async () => t.close());
+
+const requestId = () => `test-${randomUUID()}`;
+const rowsOf = (id: string) => t.database.db.select().from(auditEvents).where(eq(auditEvents.requestId, id)).orderBy(asc(auditEvents.at));
+
+async function createParticipant() {
+  const tag = randomUUID().slice(0, 8);
+  const person = { firstName: `Quinn${tag}`, lastName: `Person${tag}`, email: `quinn-${tag}@example.org`, phone: '07700 900456', relationship: 'partner' };
+  secrets.push(person.firstName, person.lastName, person.email, person.phone);
+  const rid = requestId();
+  const res = await t.app.inject({ method: 'POST', url: '/v1/participants', payload: person, headers: { ...coordinator.auth, 'x-request-id': rid } });
+  expect(res.statusCode).toBe(201);
+  return { id: res.json().id as string, rid };
+}
+
+/** The database's own message for a refused statement (drizzle wraps it as the cause). */
+async function refusal(statement: Promise<unknown>): Promise<string> {
+  try {
+    await statement;
+  } catch (err) {
+    return String((err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message);
+  }
+  return 'no error';
+}
+
+describe('audit_events is append-only', () => {
+  it('refuses UPDATE, DELETE and TRUNCATE, and the row stays as written', async () => {
+    const rid = requestId();
+    await recordAuditEvent(t.database.db, { actorKind: 'system', action: 'test.append_only', outcome: 'success', requestId: rid });
+    const db = t.database.db;
+    expect(await refusal(db.execute(sql`UPDATE audit_events SET action = 'tampered' WHERE request_id = ${rid}`))).toMatch(/append-only: UPDATE refused/);
+    expect(await refusal(db.execute(sql`DELETE FROM audit_events WHERE request_id = ${rid}`))).toMatch(/append-only: DELETE refused/);
+    expect(await refusal(db.execute(sql`TRUNCATE audit_events`))).toMatch(/append-only: TRUNCATE refused/);
+    const rows = await rowsOf(rid);
+    expect(rows.map((r) => r.action)).toEqual(['test.append_only']);
+  });
+});
+
+describe('sign-ins', () => {
+  it('records a successful sign-in once, as the staff member, with address and request id', async () => {
+    const rid = requestId();
+    const res = await t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: admin.email, password: admin.password }, headers: { 'x-request-id': rid } });
+    expect(res.statusCode).toBe(200);
+    const rows = await rowsOf(rid);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      action: AUDIT_LOGIN_SUCCEEDED,
+      actorKind: 'staff',
+      actorId: admin.id,
+      actorRoles: ['admin'],
+      entityType: 'user',
+      entityId: admin.id,
+      outcome: 'success',
+      statusCode: 200,
+      ip: '127.0.0.1',
+      requestId: rid,
+    });
+    expect(Math.abs(rows[0]!.at.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('records a failed sign-in once, as anonymous, keeping only a hash of the e-mail typed', async () => {
+    const typed = `  Nobody.${randomUUID().slice(0, 6)}@Example.ORG `;
+    secrets.push(typed.trim(), typed.trim().toLowerCase());
+    const rid = requestId();
+    const res = await t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: typed, password: 'wrong password' }, headers: { 'x-request-id': rid } });
+    expect(res.statusCode).toBe(401);
+    const rows = await rowsOf(rid);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      action: AUDIT_LOGIN_FAILED,
+      actorKind: 'anonymous',
+      actorId: null,
+      actorRoles: [],
+      entityType: 'email_sha256',
+      entityId: createHash('sha256').update(typed.trim().toLowerCase()).digest('hex'),
+      outcome: 'denied',
+      statusCode: 401,
+    });
+  });
+
+  it('records a wrong password for a real account as a failure too, never as that account', async () => {
+    const rid = requestId();
+    const res = await t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: coordinator.email, password: 'not the password' }, headers: { 'x-request-id': rid } });
+    expect(res.statusCode).toBe(401);
+    const rows = await rowsOf(rid);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ action: AUDIT_LOGIN_FAILED, actorKind: 'anonymous', actorId: null, outcome: 'denied' });
+  });
+
+  it('records a failed MFA step as a failed sign-in', async () => {
+    const rid = requestId();
+    const res = await t.app.inject({ method: 'POST', url: '/v1/auth/mfa', payload: { mfaToken: 'not.a.token', code: '123456' }, headers: { 'x-request-id': rid } });
+    expect(res.statusCode).toBe(401);
+    const rows = await rowsOf(rid);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ action: AUDIT_LOGIN_FAILED, actorKind: 'anonymous', entityId: null, outcome: 'denied', statusCode: 401 });
+  });
+});
+
+describe('writes and reads', () => {
+  it('records a create as a write on the created entity', async () => {
+    const { id, rid } = await createParticipant();
+    const rows = await rowsOf(rid);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      action: 'createParticipant',
+      actorKind: 'staff',
+      actorId: coordinator.id,
+      actorRoles: ['coordinator'],
+      entityType: 'participant',
+      entityId: id,
+      outcome: 'success',
+      statusCode: 201,
+    });
+  });
+
+  it('records every read of a participant and of their declarations, and not a search', async () => {
+    const { id } = await createParticipant();
+    const read = requestId();
+    expect((await t.app.inject({ method: 'GET', url: `/v1/participants/${id}`, headers: { ...coordinator.auth, 'x-request-id': read } })).statusCode).toBe(200);
+    expect(await rowsOf(read)).toMatchObject([{ action: 'getParticipant', actorId: coordinator.id, entityType: 'participant', entityId: id, outcome: 'success', statusCode: 200 }]);
+
+    const history = requestId();
+    expect((await t.app.inject({ method: 'GET', url: `/v1/participants/${id}/declarations`, headers: { ...coordinator.auth, 'x-request-id': history } })).statusCode).toBe(200);
+    expect(await rowsOf(history)).toMatchObject([{ action: 'listParticipantDeclarations', actorId: coordinator.id, entityType: 'participant', entityId: id, outcome: 'success' }]);
+
+    const search = requestId();
+    expect((await t.app.inject({ method: 'GET', url: '/v1/participants?q=Quinn', headers: { ...coordinator.auth, 'x-request-id': search } })).statusCode).toBe(200);
+    expect(await rowsOf(search)).toHaveLength(0);
+  });
+
+  it('records refused and failed attempts with their outcome', async () => {
+    const { id } = await createParticipant();
+    const refused = requestId();
+    expect((await t.app.inject({ method: 'GET', url: `/v1/participants/${id}`, headers: { ...facilitator.auth, 'x-request-id': refused } })).statusCode).toBe(403);
+    expect(await rowsOf(refused)).toMatchObject([{ action: 'getParticipant', actorId: facilitator.id, actorRoles: ['facilitator'], entityId: id, outcome: 'denied', statusCode: 403 }]);
+
+    const nobody = requestId();
+    expect((await t.app.inject({ method: 'PATCH', url: `/v1/participants/${id}`, payload: { phone: '0' }, headers: { 'x-request-id': nobody } })).statusCode).toBe(401);
+    expect(await rowsOf(nobody)).toMatchObject([{ action: 'updateParticipant', actorKind: 'anonymous', actorId: null, entityId: id, outcome: 'denied' }]);
+
+    const missing = requestId();
+    const unknown = randomUUID();
+    expect((await t.app.inject({ method: 'GET', url: `/v1/participants/${unknown}`, headers: { ...coordinator.auth, 'x-request-id': missing } })).statusCode).toBe(404);
+    expect(await rowsOf(missing)).toMatchObject([{ action: 'getParticipant', entityId: unknown, outcome: 'failed', statusCode: 404 }]);
+  });
+
+  it('never keeps what a caller typed in place of an id', async () => {
+    const typed = `someone-${randomUUID().slice(0, 6)}@example.org`;
+    secrets.push(typed);
+    const rid = requestId();
+    const res = await t.app.inject({ method: 'PATCH', url: `/v1/participants/${encodeURIComponent(typed)}`, payload: {}, headers: { ...coordinator.auth, 'x-request-id': rid } });
+    expect(res.statusCode).toBe(400);
+    expect(await rowsOf(rid)).toMatchObject([{ action: 'updateParticipant', entityType: 'participant', entityId: null, outcome: 'failed' }]);
+  });
+
+  it('answers normally when the trail cannot be written (and records again once it can)', async () => {
+    const { id } = await createParticipant();
+    await t.database.db.execute(sql`ALTER TABLE audit_events RENAME TO audit_events_away`);
+    try {
+      const res = await t.app.inject({ method: 'GET', url: `/v1/participants/${id}`, headers: coordinator.auth });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().id).toBe(id);
+    } finally {
+      await t.database.db.execute(sql`ALTER TABLE audit_events_away RENAME TO audit_events`);
+    }
+    const rid = requestId();
+    expect((await t.app.inject({ method: 'GET', url: `/v1/participants/${id}`, headers: { ...coordinator.auth, 'x-request-id': rid } })).statusCode).toBe(200);
+    expect(await rowsOf(rid)).toHaveLength(1);
+  });
+});
+
+describe('GET /v1/audit-events', () => {
+  const list = (query: string, headers: Record<string, string> = admin.auth) => t.app.inject({ method: 'GET', url: `/v1/audit-events${query}`, headers });
+
+  it('is for admins only: coordinators 403 FORBIDDEN, nobody 401', async () => {
+    const asCoordinator = await list('', coordinator.auth);
+    expect(asCoordinator.statusCode).toBe(403);
+    expect(asCoordinator.json().code).toBe('FORBIDDEN');
+    const asNobody = await list('', {});
+    expect(asNobody.statusCode).toBe(401);
+    expect(asNobody.json().code).toBe('UNAUTHENTICATED');
+  });
+
+  it('filters by entity, action and actor, newest first', async () => {
+    const { id } = await createParticipant();
+    await t.app.inject({ method: 'GET', url: `/v1/participants/${id}`, headers: coordinator.auth });
+    await t.app.inject({ method: 'GET', url: `/v1/participants/${id}`, headers: admin.auth });
+
+    const byEntity = await list(`?entityType=participant&entityId=${id}`);
+    expect(byEntity.statusCode).toBe(200);
+    const items = byEntity.json().items as AuditEvent[];
+    expect(items.map((e) => [e.action, e.actorId])).toEqual([
+      ['getParticipant', admin.id],
+      ['getParticipant', coordinator.id],
+      ['createParticipant', coordinator.id],
+    ]);
+    expect(items.every((e) => e.entityId === id)).toBe(true);
+
+    const byAction = (await list(`?entityId=${id}&action=createParticipant`)).json().items as AuditEvent[];
+    expect(byAction).toHaveLength(1);
+    const byActor = (await list(`?entityId=${id}&actorId=${admin.id}`)).json().items as AuditEvent[];
+    expect(byActor.map((e) => e.action)).toEqual(['getParticipant']);
+  });
+
+  it('filters by time: from inclusive, to exclusive', async () => {
+    const { id } = await createParticipant();
+    const [created] = (await list(`?entityId=${id}`)).json().items as AuditEvent[];
+    const at = created!.at;
+    expect((await list(`?entityId=${id}&from=${encodeURIComponent(at)}`)).json().items).toHaveLength(1);
+    expect((await list(`?entityId=${id}&to=${encodeURIComponent(at)}`)).json().items).toHaveLength(0);
+    const later = new Date(Date.parse(at) + 1).toISOString();
+    expect((await list(`?entityId=${id}&from=${encodeURIComponent(later)}`)).json().items).toHaveLength(0);
+    expect((await list(`?entityId=${id}&to=${encodeURIComponent(later)}`)).json().items).toHaveLength(1);
+  });
+
+  it('pages with a cursor through every event once, in order', async () => {
+    const all = (await list('?limit=100&action=getParticipant')).json().items as AuditEvent[];
+    expect(all.length).toBeGreaterThanOrEqual(4);
+    const seen: AuditEvent[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await list(`?limit=2&action=getParticipant${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.statusCode).toBe(200);
+      const page = res.json() as { items: AuditEvent[]; nextCursor: string | null };
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.map((e) => e.id)).toEqual(all.map((e) => e.id));
+    const times = seen.map((e) => Date.parse(e.at));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it('refuses a bad cursor, a bad filter and an unknown filter with 400 VALIDATION_FAILED', async () => {
+    for (const query of ['?cursor=garbage', '?actorId=not-a-uuid', '?from=yesterday', '?limit=101', '?email=x@example.org']) {
+      const res = await list(query);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().code, query).toBe('VALIDATION_FAILED');
+    }
+  });
+
+  it('is itself on the trail', async () => {
+    const rid = requestId();
+    await t.app.inject({ method: 'GET', url: '/v1/audit-events?limit=1', headers: { ...admin.auth, 'x-request-id': rid } });
+    expect(await rowsOf(rid)).toMatchObject([{ action: 'listAuditEvents', actorId: admin.id, outcome: 'success' }]);
+  });
+});
+
+describe('no personal data on the trail', () => {
+  it('holds no e-mail address, name, phone number or password that these tests sent', async () => {
+    const [dump] = (await t.database.db.execute(sql`SELECT coalesce(string_agg(a::text, E'\n'), '') AS text FROM audit_events a`)).rows as { text: string }[];
+    const text = dump!.text.toLowerCase();
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).not.toContain('@');
+    for (const secret of secrets) expect(text, secret).not.toContain(secret.toLowerCase());
+  });
+});

@@ -1,0 +1,141 @@
+// E-mails as people receive them: through the outbox and nodemailer to a real SMTP listener, in
+// plain text and HTML, with neutral wording (they may be read on a shared device).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, TEST_ADMIN, type TestApp } from '../../test/build-test-app';
+import { enqueue, type EmailMessage } from '../outbox/outbox.service';
+import { runOutboxOnce } from '../outbox/worker';
+import { createMailer } from './mailer';
+import { EMAIL_TEMPLATES, escapeHtml, renderEmail, type EmailTemplates } from './templates';
+import { startTestSmtp, type TestSmtp } from './test-smtp';
+
+let t: TestApp;
+let smtp: TestSmtp;
+beforeAll(async () => {
+  smtp = await startTestSmtp();
+  t = await buildTestApp({ SMTP_URL: smtp.url, MAIL_FROM: 'Course team <team@harbour.test>' });
+});
+afterAll(async () => {
+  await smtp.close();
+  await t.close();
+});
+
+// Summer time (BST) on purpose: 17:00Z is 18:00 in London.
+const sessions = [
+  { startsAt: '2027-07-01T17:00:00Z', endsAt: '2027-07-01T20:00:00Z' },
+  { startsAt: '2027-07-08T17:00:00Z', endsAt: '2027-07-08T20:00:00Z' },
+  { startsAt: '2027-07-15T17:00:00Z', endsAt: '2027-07-15T20:00:00Z' },
+];
+
+/** One example of every template. */
+const EXAMPLES: { [K in keyof EmailTemplates]: EmailTemplates[K] } = {
+  enrolment_confirmed: { firstName: 'Alex', sessions, deliveryMode: 'online', joiningLink: 'https://meet.example.org/room?id=1&pw=2' },
+  waitlisted: { firstName: 'Alex', position: 3 },
+  seat_offered: { firstName: 'Alex', offerExpiresAt: '2027-06-20T22:30:00Z', sessions },
+  offer_expired: { firstName: 'Alex' },
+  session_reminder: { firstName: 'Alex', sessionNumber: 2, sessionCount: 3, ...sessions[1]!, deliveryMode: 'in_person', venue: 'Room 4, 12 High Street, Leeds' },
+  cohort_cancelled: { firstName: 'Alex', firstSessionAt: '2027-07-01T17:00:00Z', refundDue: true },
+  cohort_at_risk: { name: 'Sam', cohortId: '7d3c0e0e-0000-4000-8000-000000000001', firstSessionAt: '2027-07-01T17:00:00Z', confirmedCount: 5, minParticipants: 8, link: 'https://harbour.example/cohorts/7d3c' },
+  referral_received: { referrerName: 'Jo Probation', reference: 'c0ffee00-0000-4000-8000-000000000002' },
+  delivery_failed: { messageId: 'c0ffee00-0000-4000-8000-000000000003', kind: 'webhook', topic: 'referral.status_changed', attempts: 10, lastError: 'HTTP 500' },
+};
+
+/** Words that must never appear in an e-mail, whoever reads it. */
+const NEVER = /offen[cs]e|sexual|images?|abuse|indecent|child|groom|convict|accus|crime|criminal|police|probation service/i;
+
+describe('templates', () => {
+  it.each(EMAIL_TEMPLATES)('%s: neutral subject and body, text and HTML', (template) => {
+    const mail = renderEmail(template, EXAMPLES[template] as never);
+    for (const part of [mail.subject, mail.text, mail.html]) {
+      expect(part).not.toMatch(NEVER);
+      for (const word of ['offence', 'sexual', 'images', 'abuse']) expect(part.toLowerCase()).not.toContain(word);
+    }
+    expect(mail.subject.length).toBeGreaterThan(5);
+    expect(mail.text.length).toBeGreaterThan(20);
+    expect(mail.html).toMatch(/^<!doctype html>/);
+  });
+
+  it('shows times in Europe/London', () => {
+    const confirmed = renderEmail('enrolment_confirmed', EXAMPLES.enrolment_confirmed);
+    expect(confirmed.text).toContain('Session 1: Thursday 1 July 2027, 18:00 to 21:00 (UK time)');
+    expect(confirmed.text).toContain('Session 3: Thursday 15 July 2027, 18:00 to 21:00 (UK time)');
+    const offered = renderEmail('seat_offered', EXAMPLES.seat_offered);
+    expect(offered.text).toContain('until Sunday 20 June 2027, 23:30 (UK time)');
+    const winter = renderEmail('seat_offered', { ...EXAMPLES.seat_offered, offerExpiresAt: '2027-01-14T18:00:00Z' });
+    expect(winter.text).toContain('until Thursday 14 January 2027, 18:00 (UK time)');
+    const reminder = renderEmail('session_reminder', EXAMPLES.session_reminder);
+    expect(reminder.text).toContain('session 2 of 3 starts on Thursday 8 July 2027, 18:00 and ends at 21:00 (UK time)');
+    expect(reminder.text).toContain('Room 4, 12 High Street, Leeds');
+  });
+
+  it('escapes everything in the HTML', () => {
+    const mail = renderEmail('waitlisted', { firstName: '<script>alert("x")</script> & Co', position: 1 });
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co');
+    expect(mail.text).toContain('Dear <script>alert("x")</script> & Co,');
+    const link = renderEmail('enrolment_confirmed', { ...EXAMPLES.enrolment_confirmed, joiningLink: 'https://x.example/"><img src=x>' });
+    expect(link.html).not.toContain('"><img');
+    expect(escapeHtml(`'`)).toBe('&#39;');
+  });
+
+  it('only puts the joining link in the confirmation when there is one, and the refund only when due', () => {
+    expect(renderEmail('enrolment_confirmed', { ...EXAMPLES.enrolment_confirmed, joiningLink: null }).text).toContain('We will send you the joining link');
+    expect(renderEmail('cohort_cancelled', EXAMPLES.cohort_cancelled).text).toContain('will be refunded');
+    expect(renderEmail('cohort_cancelled', { ...EXAMPLES.cohort_cancelled, refundDue: false }).text).not.toContain('refund');
+  });
+});
+
+describe('sending through SMTP', () => {
+  it('delivers every template to the mail server, neutral, in text and HTML', async () => {
+    const deps = { mailer: createMailer(t.config), allowPrivateWebhooks: false };
+    try {
+      await t.database.db.transaction(async (tx) => {
+        for (const template of EMAIL_TEMPLATES) {
+          await enqueue(tx, { kind: 'email', to: `${template.replace(/_/g, '-')}@example.org`, template, data: EXAMPLES[template] } as EmailMessage);
+        }
+      });
+      const run = await runOutboxOnce(t.database.db, deps!);
+      expect(run).toMatchObject({ claimed: EMAIL_TEMPLATES.length, delivered: EMAIL_TEMPLATES.length });
+    } finally {
+      deps.mailer?.close();
+    }
+    expect(smtp.mails).toHaveLength(EMAIL_TEMPLATES.length);
+    for (const mail of smtp.mails) {
+      expect(mail.from).toBe('team@harbour.test');
+      expect(mail.raw).toMatch(/^From: Course team <team@harbour\.test>$/m);
+      expect(mail.raw).toMatch(/multipart\/alternative/);
+      for (const part of [mail.subject, mail.text, mail.html]) {
+        expect(part.length).toBeGreaterThan(0);
+        expect(part).not.toMatch(NEVER);
+        for (const word of ['offence', 'sexual', 'images', 'abuse']) expect(part.toLowerCase()).not.toContain(word);
+      }
+      expect(mail.raw.toLowerCase()).not.toMatch(/offence|sexual|images|abuse/);
+    }
+    const confirmed = smtp.mails.find((m) => m.to[0] === 'enrolment-confirmed@example.org')!;
+    expect(confirmed.subject).toBe('Your course sessions: your place is confirmed');
+    expect(confirmed.text).toContain('Thursday 1 July 2027, 18:00 to 21:00');
+    expect(confirmed.html).toContain('<li>Session 1: Thursday 1 July 2027, 18:00 to 21:00 (UK time)</li>');
+    expect(confirmed.html).toContain('href="https://meet.example.org/room?id=1&amp;pw=2"');
+    const offered = smtp.mails.find((m) => m.to[0] === 'seat-offered@example.org')!;
+    expect(offered.text).toContain('Sunday 20 June 2027, 23:30');
+
+    const admin = { authorization: `Bearer ${await t.signIn(TEST_ADMIN.email, TEST_ADMIN.password)}` };
+    const delivered = (await t.app.inject({ method: 'GET', url: '/v1/outbox?status=delivered&limit=100', headers: admin })).json().items;
+    expect(delivered).toHaveLength(EMAIL_TEMPLATES.length);
+    expect(delivered.every((m: { deliveredAt: string | null; attempts: number }) => m.deliveredAt !== null && m.attempts === 1)).toBe(true);
+  });
+
+  it('retries a temporary SMTP failure and then delivers once', async () => {
+    const now = new Date();
+    smtp.mails.length = 0;
+    const [id] = await t.database.db.transaction((tx) => enqueue(tx, { kind: 'email', to: 'retry@example.org', template: 'offer_expired', data: { firstName: 'Kim' } }, now));
+    smtp.failNext(1);
+    const deps = { mailer: createMailer(t.config), allowPrivateWebhooks: false };
+    try {
+      expect(await runOutboxOnce(t.database.db, deps, now)).toMatchObject({ claimed: 1, retrying: 1 });
+      expect(await runOutboxOnce(t.database.db, deps, new Date(now.getTime() + 5_000))).toMatchObject({ claimed: 1, delivered: 1 });
+    } finally {
+      deps.mailer?.close();
+    }
+    expect(smtp.mails.map((m) => m.messageId)).toEqual([`<${id}@harbour.test>`]);
+  });
+});

@@ -1,0 +1,125 @@
+// The outbox's public face. Other modules call `enqueue(tx, message)` inside the transaction of the
+// change that causes the message: it is sent only if that transaction commits, and survives a crash
+// between commit and delivery (the worker picks it up).
+import type { OutboxListQuery, OutboxMessage, WebhookEvent } from '@harbour/shared';
+import type { Db } from '../../db/client';
+import { decodeCursor, toPage } from '../../lib/cursor';
+import { renderEmail, type EmailTemplate, type EmailTemplates } from '../email/templates';
+import { insertMessages, listAdminEmails, listLiveSubscriptionsFor, listMessages, type OutboxMessageRow } from './outbox.repo';
+
+/** An e-mail from one of the templates in modules/email/templates.ts. */
+export type EmailMessage = {
+  [K in EmailTemplate]: { kind: 'email'; to: string; template: K; data: EmailTemplates[K] };
+}[EmailTemplate];
+
+/**
+ * An event for a partner: one delivery is written per live subscription of that partner to `topic`
+ * (none when it has none). Keep `payload` thin: ids, status, times; never personal data.
+ */
+export interface WebhookMessage {
+  kind: 'webhook';
+  partnerId: string;
+  topic: WebhookEvent;
+  payload: Record<string, string | number | boolean | null>;
+}
+
+export type OutgoingMessage = EmailMessage | WebhookMessage;
+
+/** The body of a webhook delivery, per Standard Webhooks: `{ type, timestamp, data }`. */
+export interface WebhookBody {
+  type: WebhookEvent;
+  timestamp: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Writes `message` to the outbox with `tx`, the transaction of the change that causes it. E-mails are
+ * rendered now, so what admins see in the outbox is exactly what is sent. Answers the ids written.
+ */
+export async function enqueue(tx: Db, message: OutgoingMessage, now: Date = new Date()): Promise<string[]> {
+  if (message.kind === 'email') {
+    const rendered = renderEmail(message.template, message.data as never);
+    const rows = await insertMessages(tx, [
+      {
+        kind: 'email',
+        topic: message.template,
+        recipient: message.to,
+        payload: { ...rendered },
+        isNotice: message.template === 'delivery_failed',
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      },
+    ]);
+    return rows.map((r) => r.id);
+  }
+
+  const subscriptions = await listLiveSubscriptionsFor(tx, message.partnerId, message.topic);
+  const body: WebhookBody = { type: message.topic, timestamp: now.toISOString(), data: message.payload };
+  const rows = await insertMessages(
+    tx,
+    subscriptions.map((s) => ({
+      kind: 'webhook' as const,
+      topic: message.topic,
+      partnerId: message.partnerId,
+      subscriptionId: s.id,
+      payload: { ...body },
+      nextAttemptAt: now,
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Tells every active admin that a message was given up on (by e-mail, through the outbox itself). */
+export async function enqueueFailureNotice(tx: Db, failed: OutboxMessageRow, now: Date): Promise<void> {
+  // A notice that itself fails is not noticed again: no chain of notices about notices.
+  if (failed.isNotice) return;
+  for (const to of await listAdminEmails(tx)) {
+    await enqueue(
+      tx,
+      {
+        kind: 'email',
+        to,
+        template: 'delivery_failed',
+        data: { messageId: failed.id, kind: failed.kind, topic: failed.topic, attempts: failed.attempts, lastError: failed.lastError },
+      },
+      now,
+    );
+  }
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const str = (v: unknown) => (typeof v === 'string' ? v : null);
+
+export function toOutboxMessage(row: OutboxMessageRow): OutboxMessage {
+  return {
+    id: row.id,
+    kind: row.kind,
+    topic: row.topic,
+    status: row.status,
+    recipient: row.recipient,
+    subject: row.kind === 'email' ? str(row.payload.subject) : null,
+    text: row.kind === 'email' ? str(row.payload.text) : null,
+    partnerId: row.partnerId,
+    subscriptionId: row.subscriptionId,
+    attempts: row.attempts,
+    nextAttemptAt: row.status === 'pending' ? iso(row.nextAttemptAt) : null,
+    lastError: row.lastError,
+    createdAt: row.createdAt.toISOString(),
+    deliveredAt: iso(row.deliveredAt),
+  };
+}
+
+export async function listOutboxPage(db: Db, query: OutboxListQuery) {
+  let after: { createdAt: Date; id: string } | undefined;
+  if (query.cursor) {
+    const [createdAt, id] = decodeCursor(query.cursor, 2);
+    after = { createdAt: new Date(String(createdAt)), id: String(id) };
+    if (Number.isNaN(after.createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(after.id)) decodeCursor('', 2);
+  }
+  const rows = await listMessages(db, { limit: query.limit + 1, status: query.status, kind: query.kind, after });
+  const page = toPage(rows, query.limit, (r) => [r.createdAt.toISOString(), r.id]);
+  return { items: page.items.map(toOutboxMessage), nextCursor: page.nextCursor };
+}

@@ -1,0 +1,97 @@
+import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { cohortSessions, enrolments, participants, partners, referralEvents, referrals } from '../../db/schema/index';
+
+export type ReferralRow = typeof referrals.$inferSelect;
+export type NewReferralRow = typeof referrals.$inferInsert;
+export type NewReferralEventRow = typeof referralEvents.$inferInsert;
+export interface ReferralWithPartner {
+  referral: ReferralRow;
+  partnerName: string;
+}
+
+export async function insertReferral(db: Db, values: NewReferralRow): Promise<ReferralRow> {
+  const [row] = await db.insert(referrals).values(values).returning();
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+export async function insertReferralEvent(db: Db, values: NewReferralEventRow): Promise<void> {
+  await db.insert(referralEvents).values(values);
+}
+
+/** The referral with its partner's name; `forUpdate` locks the referral row (status changes). */
+export async function findReferralById(db: Db, id: string, opts: { forUpdate?: boolean } = {}): Promise<ReferralWithPartner | undefined> {
+  const query = db
+    .select({ referral: referrals, partnerName: partners.name })
+    .from(referrals)
+    .innerJoin(partners, eq(partners.id, referrals.partnerId))
+    .where(eq(referrals.id, id))
+    .limit(1);
+  const [row] = opts.forUpdate ? await query.for('update', { of: referrals }) : await query;
+  return row;
+}
+
+/** Keyset page, newest first, ordered by (createdAt, id) descending; `after` is the last row's key. */
+export async function listReferrals(
+  db: Db,
+  opts: { limit: number; partnerId?: string; status?: ReferralRow['status']; after?: { createdAt: Date; id: string } },
+): Promise<ReferralWithPartner[]> {
+  const r = referrals;
+  const after = opts.after
+    ? or(lt(r.createdAt, opts.after.createdAt), and(eq(r.createdAt, opts.after.createdAt), lt(r.id, opts.after.id)))
+    : undefined;
+  return db
+    .select({ referral: r, partnerName: partners.name })
+    .from(r)
+    .innerJoin(partners, eq(partners.id, r.partnerId))
+    .where(and(opts.partnerId ? eq(r.partnerId, opts.partnerId) : undefined, opts.status ? eq(r.status, opts.status) : undefined, after))
+    .orderBy(desc(r.createdAt), desc(r.id))
+    .limit(opts.limit);
+}
+
+export async function updateReferral(db: Db, id: string, values: Partial<NewReferralRow>): Promise<ReferralRow> {
+  const [row] = await db
+    .update(referrals)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(referrals.id, id))
+    .returning();
+  if (!row) throw new Error('update returned no row');
+  return row;
+}
+
+/** The session dates of the cohorts of these enrolments (one query), by enrolment, in order. */
+export async function sessionDatesOfEnrolments(db: Db, enrolmentIds: string[]): Promise<Map<string, { startsAt: Date; endsAt: Date }[]>> {
+  const out = new Map<string, { startsAt: Date; endsAt: Date }[]>();
+  if (enrolmentIds.length === 0) return out;
+  const rows = await db
+    .select({ enrolmentId: enrolments.id, startsAt: cohortSessions.startsAt, endsAt: cohortSessions.endsAt })
+    .from(enrolments)
+    .innerJoin(cohortSessions, eq(cohortSessions.cohortId, enrolments.cohortId))
+    .where(inArray(enrolments.id, enrolmentIds))
+    .orderBy(asc(cohortSessions.position));
+  for (const row of rows) {
+    const list = out.get(row.enrolmentId) ?? [];
+    list.push({ startsAt: row.startsAt, endsAt: row.endsAt });
+    out.set(row.enrolmentId, list);
+  }
+  return out;
+}
+
+export async function findParticipantForLink(db: Db, id: string) {
+  const [row] = await db
+    .select({ id: participants.id, erasedAt: participants.erasedAt })
+    .from(participants)
+    .where(eq(participants.id, id))
+    .limit(1);
+  return row;
+}
+
+export async function findEnrolmentForLink(db: Db, id: string) {
+  const [row] = await db
+    .select({ id: enrolments.id, participantId: enrolments.participantId, status: enrolments.status })
+    .from(enrolments)
+    .where(eq(enrolments.id, id))
+    .limit(1);
+  return row;
+}

@@ -1,0 +1,144 @@
+// The audit trail's recorder: sign-ins, every write, and reads of routes flagged `audit: 'read'`.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AUDIT_LOGIN_FAILED, AUDIT_LOGIN_MFA_CHALLENGED, AUDIT_LOGIN_SUCCEEDED } from '@harbour/shared';
+import type { Db } from '../db/client';
+import { sha256Hex } from '../lib/crypto';
+import { outcomeOf, recordAuditEvent, type AuditEventInput } from '../modules/audit/audit.service';
+import { verifyMfaToken } from './auth';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A GET route that reads a person's record: every call is on the audit trail (actor, entity, outcome). */
+    audit?: 'read';
+  }
+}
+
+const SIGN_IN_ROUTES = new Set(['/v1/auth/login', '/v1/auth/mfa']);
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Who is calling, where from, under which request id: for services that record inside their own transaction. */
+export function auditContextOf(
+  request: FastifyRequest,
+): Pick<AuditEventInput, 'actorKind' | 'actorId' | 'actorRoles' | 'ip' | 'requestId'> {
+  const { staff, partner } = request;
+  const where = { ip: request.ip, requestId: request.id };
+  if (staff) return { actorKind: 'staff', actorId: staff.id, actorRoles: staff.roles, ...where };
+  if (partner) return { actorKind: 'partner', actorId: partner.partnerId, actorRoles: [], ...where };
+  return { actorKind: 'anonymous', actorId: null, actorRoles: [], ...where };
+}
+
+/** 'participants' → 'participant', 'safeguarding-concerns' → 'safeguarding_concern', 'deliveries' → 'delivery'. */
+function entityTypeOf(segment: string): string {
+  const snake = segment.replace(/-/g, '_');
+  if (snake.endsWith('ies')) return `${snake.slice(0, -3)}y`;
+  return snake.endsWith('s') ? snake.slice(0, -1) : snake;
+}
+
+/** The entity a route acts on: its `:id` (named by the segment before it), or what a 201 created. */
+function entityOf(routeUrl: string, request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+  const segments = routeUrl.split('/').filter(Boolean);
+  const idAt = segments.indexOf(':id');
+  if (idAt > 0) {
+    // Only a well-formed id is kept: a malformed one is whatever the caller typed.
+    const id = (request.params as Record<string, unknown> | undefined)?.id;
+    return { entityType: entityTypeOf(segments[idAt - 1] ?? ''), entityId: typeof id === 'string' && UUID.test(id) ? id : null };
+  }
+  if (reply.statusCode === 201) {
+    const created = parseJson(payload) as { id?: unknown } | undefined;
+    const last = segments.filter((s) => !s.startsWith(':')).at(-1);
+    if (last && typeof created?.id === 'string' && UUID.test(created.id)) return { entityType: entityTypeOf(last), entityId: created.id };
+  }
+  return { entityType: null, entityId: null };
+}
+
+function parseJson(payload: unknown): unknown {
+  if (typeof payload !== 'string') return undefined;
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The signed-in user of a session answer (login, MFA step, refresh): id and roles only. */
+function sessionUserOf(payload: unknown): { id: string; roles: string[] } | undefined {
+  const user = (parseJson(payload) as { user?: { id?: unknown; roles?: unknown } } | undefined)?.user;
+  if (typeof user?.id !== 'string' || !UUID.test(user.id)) return undefined;
+  return { id: user.id, roles: Array.isArray(user.roles) ? user.roles.filter((r): r is string => typeof r === 'string') : [] };
+}
+
+/** A sign-in step: never the e-mail typed (a sha256 of it, for correlating attempts), never a password or code. */
+function signInEvent(app: FastifyInstance, routeUrl: string, request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+  const base = { ...auditContextOf(request), statusCode: reply.statusCode, outcome: outcomeOf(reply.statusCode) };
+  const body = (request.body ?? {}) as { email?: unknown; mfaToken?: unknown };
+  if (reply.statusCode < 400) {
+    const user = sessionUserOf(payload);
+    if (user) {
+      return { ...base, actorKind: 'staff' as const, actorId: user.id, actorRoles: user.roles, action: AUDIT_LOGIN_SUCCEEDED, entityType: 'user', entityId: user.id };
+    }
+    // Right password, MFA code still to come: not signed in yet.
+    const mfaToken = (parseJson(payload) as { mfaToken?: unknown } | undefined)?.mfaToken;
+    return { ...base, action: AUDIT_LOGIN_MFA_CHALLENGED, ...mfaSubject(app, mfaToken) };
+  }
+  if (routeUrl === '/v1/auth/mfa') return { ...base, action: AUDIT_LOGIN_FAILED, ...mfaSubject(app, body.mfaToken) };
+  const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
+  return { ...base, action: AUDIT_LOGIN_FAILED, entityType: email ? 'email_sha256' : null, entityId: email ? sha256Hex(email) : null };
+}
+
+function mfaSubject(app: FastifyInstance, token: unknown) {
+  if (typeof token !== 'string') return { entityType: null, entityId: null };
+  try {
+    return { entityType: 'user', entityId: verifyMfaToken(app, token).userId };
+  } catch {
+    return { entityType: null, entityId: null };
+  }
+}
+
+/**
+ * Records before the answer leaves (onSend), so a read is on the trail before the data is out. A
+ * failure to record is logged (ids only) and never breaks the answer.
+ */
+export const auditPlugin = fp(
+  async (app: FastifyInstance, opts: { db: Db }) => {
+    app.addHook('onRoute', (route) => {
+      const methods = ([] as string[]).concat(route.method);
+      if (route.config?.audit === 'read' && methods.some((m) => !READ_METHODS.has(m))) {
+        throw new Error(`Route ${methods.join(',')} ${route.url}: audit 'read' is for GET routes (writes are always audited)`);
+      }
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const routeUrl = request.routeOptions.url;
+      if (!routeUrl?.startsWith('/v1/')) return payload;
+      const config = request.routeOptions.config;
+      const isRead = READ_METHODS.has(request.method);
+      let event: AuditEventInput | undefined;
+      try {
+        if (request.method === 'POST' && SIGN_IN_ROUTES.has(routeUrl)) {
+          event = signInEvent(app, routeUrl, request, reply, payload);
+        } else if (!isRead || config?.audit === 'read') {
+          const context = auditContextOf(request);
+          const sessionUser = context.actorKind === 'anonymous' && reply.statusCode < 400 ? sessionUserOf(payload) : undefined;
+          event = {
+            ...context,
+            ...(sessionUser && { actorKind: 'staff', actorId: sessionUser.id, actorRoles: sessionUser.roles }),
+            action: request.routeOptions.schema?.operationId ?? `${request.method} ${routeUrl}`,
+            ...entityOf(routeUrl, request, reply, payload),
+            outcome: outcomeOf(reply.statusCode),
+            statusCode: reply.statusCode,
+          };
+        }
+        if (event) await recordAuditEvent(opts.db, event);
+      } catch (err) {
+        request.log.error(
+          { action: event?.action, entityType: event?.entityType, entityId: event?.entityId, errorCode: (err as { code?: unknown }).code },
+          'audit event not recorded',
+        );
+      }
+      return payload;
+    });
+  },
+  { name: 'audit', dependencies: ['auth'] },
+);

@@ -84,6 +84,8 @@ export async function buildApp({ config, database, secrets }: AppDeps): Promise<
       },
     },
     hsts: config.COOKIE_SECURE,
+    // Matches frame-ancestors 'none' for browsers that only know X-Frame-Options.
+    frameguard: { action: 'deny' },
   });
   await app.register(fastifyCors, { origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, credentials: true });
   await app.register(fastifyCookie);

@@ -6,6 +6,7 @@ import { seedDemo } from './db/demo';
 import { seedBase } from './db/seed';
 import { scheduledJobs } from './jobs/jobs';
 import { startScheduler } from './jobs/scheduler';
+import { startOutboxWorker } from './modules/outbox/worker';
 import { initEncryption, resolveKeyring } from './lib/encryption';
 import { resolveSecrets } from './lib/secrets';
 
@@ -32,7 +33,6 @@ async function main() {
 
   const app = await buildApp({ config, database, secrets });
 
-  let scheduler: ReturnType<typeof startScheduler> | undefined;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -41,7 +41,8 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     try {
-      await scheduler?.stop();
+      await scheduler.stop();
+      await outbox.stop();
       await app.close();
       await database.close();
     } finally {
@@ -52,7 +53,8 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.PORT, host: config.HOST });
-  scheduler = startScheduler(scheduledJobs(database.db), { intervalMs: config.JOBS_INTERVAL_SECONDS * 1000, log: app.log });
+  const outbox = startOutboxWorker({ db: database.db, config, log: app.log });
+  const scheduler = startScheduler(scheduledJobs(database.db, config), { intervalMs: config.JOBS_INTERVAL_SECONDS * 1000, log: app.log });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;

@@ -2,7 +2,12 @@
 import { z } from 'zod';
 import { OutboxStatusSchema } from './outbox';
 
-export const WEBHOOK_EVENTS = ['referral.status_changed'] as const;
+/**
+ * referral.status_changed: `{ referralId, status, previousStatus, changedAt }`.
+ * referral.erased: `{ referralId }`: the referred person's details were erased at their request or
+ * under the retention rule; the referral reads as erased from now on.
+ */
+export const WEBHOOK_EVENTS = ['referral.status_changed', 'referral.erased'] as const;
 export const WebhookEventSchema = z.enum(WEBHOOK_EVENTS);
 export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
 

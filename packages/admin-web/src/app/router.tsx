@@ -9,8 +9,9 @@ import {
   redirect,
 } from '@tanstack/react-router';
 import { listCoursesQueryOptions } from '../features/courses/api/list-courses';
+import { validateCohortsSearch } from '../features/cohorts/cohort-search';
 import { safeRedirect } from '../lib/safe-redirect';
-import { isSignedIn } from '../lib/session';
+import { getSession, isSignedIn } from '../lib/session';
 import { ErrorPage } from './routes/error';
 import { NotFoundPage } from './routes/not-found';
 
@@ -49,6 +50,15 @@ const signedInRoute = createRoute({
         replace: true,
       });
     }
+    // With MFA required and not yet set up, the API refuses everything else (403 MFA_SETUP_REQUIRED).
+    const session = getSession();
+    if (session.status === 'signed-in' && session.mfaSetupRequired && location.pathname !== '/account/security') {
+      throw redirect({
+        to: '/account/security',
+        search: location.href === '/' ? {} : { redirect: location.href },
+        replace: true,
+      });
+    }
   },
   component: lazyRouteComponent(() => import('../components/layouts/app-layout'), 'AppLayout'),
 });
@@ -57,7 +67,7 @@ const homeRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/',
   beforeLoad: () => {
-    throw redirect({ to: '/courses', replace: true });
+    throw redirect({ to: '/dashboard', replace: true });
   },
 });
 
@@ -71,7 +81,89 @@ const coursesRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/courses'), 'CoursesPage'),
 });
 
-const routeTree = rootRoute.addChildren([signInRoute, signedInRoute.addChildren([homeRoute, coursesRoute])]);
+// ---- Participants, declarations and reviews ----
+
+interface ParticipantsSearch {
+  q?: string;
+}
+
+const participantsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/participants',
+  validateSearch: (search: Record<string, unknown>): ParticipantsSearch =>
+    typeof search.q === 'string' && search.q.trim() ? { q: search.q } : {},
+  component: lazyRouteComponent(() => import('./routes/participants'), 'ParticipantsPage'),
+});
+
+const newParticipantRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/participants/new',
+  component: lazyRouteComponent(() => import('./routes/participant-new'), 'NewParticipantPage'),
+});
+
+interface ParticipantSearch {
+  /** 'declare': the declaration form is open; 'edit': the details form is. */
+  action?: 'declare' | 'edit';
+}
+
+const participantRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/participants/$participantId',
+  validateSearch: (search: Record<string, unknown>): ParticipantSearch =>
+    search.action === 'declare' || search.action === 'edit' ? { action: search.action } : {},
+  component: lazyRouteComponent(() => import('./routes/participant-detail'), 'ParticipantPage'),
+});
+
+const reviewsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/reviews',
+  component: lazyRouteComponent(() => import('./routes/reviews'), 'ReviewsPage'),
+});
+
+// ---- Dashboard and cohorts ----
+
+const dashboardRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/dashboard',
+  component: lazyRouteComponent(() => import('./routes/dashboard'), 'DashboardPage'),
+});
+
+const cohortsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/cohorts',
+  validateSearch: validateCohortsSearch,
+  component: lazyRouteComponent(() => import('./routes/cohorts'), 'CohortsPage'),
+});
+
+const newCohortRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/cohorts/new',
+  component: lazyRouteComponent(() => import('./routes/cohort-new'), 'NewCohortPage'),
+});
+
+const cohortRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/cohorts/$cohortId',
+  component: lazyRouteComponent(() => import('./routes/cohort-detail'), 'CohortPage'),
+});
+
+const editCohortRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/cohorts/$cohortId/edit',
+  component: lazyRouteComponent(() => import('./routes/cohort-edit'), 'EditCohortPage'),
+});
+
+// ---- Account ----
+
+const accountSecurityRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/account/security',
+  validateSearch: (search: Record<string, unknown>): SignInSearch =>
+    typeof search.redirect === 'string' ? { redirect: search.redirect } : {},
+  component: lazyRouteComponent(() => import('./routes/account-security'), 'AccountSecurityPage'),
+});
+
+const routeTree = rootRoute.addChildren([signInRoute, signedInRoute.addChildren([homeRoute, coursesRoute, participantsRoute, newParticipantRoute, participantRoute, reviewsRoute, accountSecurityRoute, dashboardRoute, cohortsRoute, newCohortRoute, cohortRoute, editCohortRoute])]);
 
 export function createAppRouter(queryClient: QueryClient) {
   return createRouter({

@@ -780,6 +780,347 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who did or read what, when, from where (admin); newest first
+         * @description Every sign-in (succeeded or failed), every write, and every read of a participant’s record. Ids only: no personal data. `from` is inclusive, `to` exclusive.
+         */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Outgoing e-mails and webhook deliveries, newest first (admin)
+         * @description Held e-mails (no mail server configured) and failed messages (every retry spent) are listed here for admins to act on.
+         */
+        get: operations["listOutboxMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling partner’s webhook subscriptions */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe to events (partner key); the signing secret is shown once
+         * @description The URL must be https and reach a public address (422 WEBHOOK_URL_NOT_ALLOWED otherwise). Each delivery is a POST of `{ type, timestamp, data }` signed per Standard Webhooks: headers `webhook-id` (the same on every retry: deduplicate on it), `webhook-timestamp` (Unix seconds) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed with the base64-decoded part of the `whsec_` secret). Failed deliveries are retried after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h; an answer of 410 Gone disables the subscription.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unsubscribe; deliveries still waiting are cancelled */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery log of a subscription, newest first, with every attempt */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again (same webhook-id and body) */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Partner organisations (admin) */
+        get: operations["listPartners"];
+        put?: never;
+        /** Add a partner organisation (admin) */
+        post: operations["createPartner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partners/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One partner organisation (admin) */
+        get: operations["getPartner"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partners/{id}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner’s API keys: prefix, scopes, last use, revocation (never the key) */
+        get: operations["listPartnerApiKeys"];
+        put?: never;
+        /**
+         * Issue an API key for the partner (admin); the key is shown in this answer only
+         * @description Only a hash of the key is stored: it cannot be shown again. Issue a new one if it is lost.
+         */
+        post: operations["createPartnerApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partners/{id}/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key (admin): it stops working at once */
+        delete: operations["revokePartnerApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Referrals, newest first: staff see all of them in full, a partner only its own (status and session dates) */
+        get: operations["listReferrals"];
+        put?: never;
+        /**
+         * Refer a person (partner API key with the referrals:write scope)
+         * @description The person must have agreed to be referred (`consentToShare: true`, else 422 CONSENT_REQUIRED) and be reachable by e-mail or phone. Send no offence detail. Honours `Idempotency-Key`.
+         */
+        post: operations["createReferral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/referrals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One referral: the full record for staff; status and session dates for its partner
+         * @description Another partner’s referral answers 404, exactly like one that does not exist.
+         */
+        get: operations["getReferral"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/referrals/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a referral on: contacted, enrolled (with participant and enrolment), completed, declined (reason code) or withdrawn
+         * @description received → contacted → enrolled → completed; declined or withdrawn from received or contacted. Any other change → 409 INVALID_STATE.
+         */
+        post: operations["changeReferralStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/safeguarding-concerns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Safeguarding concerns, newest first (safeguarding leads and admins; each one shown is audited) */
+        get: operations["listSafeguardingConcerns"];
+        put?: never;
+        /**
+         * Raise a safeguarding concern about a participant and/or a cohort
+         * @description Facilitators, coordinators, safeguarding leads and admins. A facilitator may name only cohorts assigned to them and people enrolled in those (otherwise 404). The answer is a receipt: only safeguarding leads and admins read concerns.
+         */
+        post: operations["raiseSafeguardingConcern"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/safeguarding-concerns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One safeguarding concern (safeguarding leads and admins; audited) */
+        get: operations["getSafeguardingConcern"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/safeguarding-concerns/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve an open safeguarding concern, saying what was done (409 INVALID_STATE when already resolved) */
+        post: operations["resolveSafeguardingConcern"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/participants/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Subject access export: everything held about a participant, and who read their record (admin)
+         * @description Details, declarations with answers and the wording agreed to, enrolments with history and attendance, and the audit trail of their record. Safeguarding concerns are never included. An erased participant is 404.
+         */
+        get: operations["exportParticipant"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/participants/{id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a participant: personal data removed, a tombstone and the audit trail kept (admin)
+         * @description Names and contact details are replaced, declaration answers and notes are shredded, free-text enrolment notes removed. Enrolments and attendance stay as anonymous statistics. Someone still holding or waiting for a place in a cohort that has not ended → 409 INVALID_STATE (withdraw them first). Already erased or unknown → 404.
+         */
+        post: operations["eraseParticipant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1283,6 +1624,428 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        OutboxMessageInput: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "email" | "webhook";
+            topic: string;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "held" | "failed" | "cancelled";
+            recipient: string | null;
+            subject: string | null;
+            text: string | null;
+            partnerId: string | null;
+            subscriptionId: string | null;
+            attempts: number;
+            nextAttemptAt: string | null;
+            lastError: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            deliveredAt: string | null;
+        };
+        CreateWebhookBodyInput: {
+            /**
+             * Format: uri
+             * @description https:// URL that receives the events
+             */
+            url: string;
+            events: "referral.status_changed"[];
+        };
+        WebhookSubscriptionInput: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: "referral.status_changed"[];
+            disabledAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CreatedWebhookSubscriptionInput: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: "referral.status_changed"[];
+            disabledAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description whsec_… signing secret (Standard Webhooks). Shown once: store it now. */
+            secret: string;
+        };
+        WebhookAttemptInput: {
+            attempt: number;
+            /** Format: date-time */
+            at: string;
+            ok: boolean;
+            responseStatus: number | null;
+            error: string | null;
+            durationMs: number;
+        };
+        WebhookDeliveryInput: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            event: "referral.status_changed";
+            /** @enum {string} */
+            status: "pending" | "delivered" | "held" | "failed" | "cancelled";
+            payload: {
+                [key: string]: unknown;
+            };
+            attempts: components["schemas"]["WebhookAttemptInput"][];
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            deliveredAt: string | null;
+        };
+        AuditEventInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            actorKind: "staff" | "partner" | "anonymous" | "system";
+            actorId: string | null;
+            actorRoles: string[];
+            /** @description The route’s operationId (e.g. getParticipant) or an event such as auth.login.failed */
+            action: string;
+            /** @description e.g. participant, cohort, enrolment, user; email_sha256 for a failed sign-in */
+            entityType: string | null;
+            entityId: string | null;
+            /** @enum {string} */
+            outcome: "success" | "denied" | "failed";
+            statusCode: number | null;
+            ip: string | null;
+            requestId: string | null;
+        };
+        PartnerInput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            contactEmail: string | null;
+            activeKeyCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreatePartnerBodyInput: {
+            name: string;
+            /** Format: email */
+            contactEmail?: string;
+        };
+        CreatePartnerApiKeyBodyInput: {
+            scopes: ("referrals:write" | "referrals:read" | "webhooks:manage")[];
+            label?: string;
+        };
+        PartnerApiKeyInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            /** @description The first characters of the key, to recognise it */
+            prefix: string;
+            label: string | null;
+            scopes: ("referrals:write" | "referrals:read" | "webhooks:manage")[];
+            /** Format: date-time */
+            createdAt: string;
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+        };
+        CreatedPartnerApiKeyInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            /** @description The first characters of the key, to recognise it */
+            prefix: string;
+            label: string | null;
+            scopes: ("referrals:write" | "referrals:read" | "webhooks:manage")[];
+            /** Format: date-time */
+            createdAt: string;
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+            /** @description The API key (pk_…). Shown once: only a hash of it is stored. */
+            key: string;
+        };
+        CreateReferralBodyInput: {
+            person: {
+                firstName: string;
+                lastName: string;
+                /** Format: email */
+                email?: string;
+                phone?: string;
+            };
+            /** @enum {string} */
+            relationship: "partner" | "spouse" | "parent" | "child" | "sibling" | "other_family" | "other";
+            /** @description Must be `true`: the person agreed to be referred. `false` or missing → 422 CONSENT_REQUIRED. */
+            consentToShare?: boolean;
+            referrer: {
+                name: string;
+                /** Format: email */
+                email: string;
+                phone?: string;
+            };
+            note?: string;
+        };
+        ReferralSessionDateInput: {
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+        };
+        PartnerReferralInput: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "received" | "contacted" | "enrolled" | "completed" | "declined" | "withdrawn";
+            /** @description Once enrolled (or completed): the cohort’s session dates; otherwise null */
+            cohort: {
+                sessions: components["schemas"]["ReferralSessionDateInput"][];
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        StaffReferralInput: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "received" | "contacted" | "enrolled" | "completed" | "declined" | "withdrawn";
+            /** @description Once enrolled (or completed): the cohort’s session dates; otherwise null */
+            cohort: {
+                sessions: components["schemas"]["ReferralSessionDateInput"][];
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            partner: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            person: {
+                firstName: string;
+                lastName: string;
+                email: string | null;
+                phone: string | null;
+            };
+            /** @enum {string} */
+            relationship: "partner" | "spouse" | "parent" | "child" | "sibling" | "other_family" | "other";
+            /** @constant */
+            consentToShare: true;
+            referrer: {
+                name: string;
+                email: string;
+                phone: string | null;
+            };
+            note: string | null;
+            declineReason: ("not_eligible" | "not_reachable" | "declined_by_person" | "duplicate" | "other") | null;
+            participantId: string | null;
+            enrolmentId: string | null;
+            /** Format: date-time */
+            statusChangedAt: string;
+        };
+        ReferralInput: components["schemas"]["StaffReferralInput"] | components["schemas"]["PartnerReferralInput"];
+        ChangeReferralStatusBodyInput: {
+            /** @constant */
+            status: "contacted";
+        } | {
+            /** @constant */
+            status: "enrolled";
+            /** Format: uuid */
+            participantId: string;
+            /** Format: uuid */
+            enrolmentId: string;
+        } | {
+            /** @constant */
+            status: "completed";
+        } | {
+            /** @constant */
+            status: "declined";
+            /** @enum {string} */
+            reason: "not_eligible" | "not_reachable" | "declined_by_person" | "duplicate" | "other";
+        } | {
+            /** @constant */
+            status: "withdrawn";
+        };
+        RaiseSafeguardingConcernBodyInput: {
+            /** Format: uuid */
+            participantId?: string;
+            /** Format: uuid */
+            cohortId?: string;
+            summary: string;
+        };
+        ResolveSafeguardingConcernBodyInput: {
+            resolution: string;
+        };
+        SafeguardingConcernReceiptInput: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "open" | "resolved";
+            /** Format: date-time */
+            raisedAt: string;
+        };
+        SafeguardingConcernInput: {
+            /** Format: uuid */
+            id: string;
+            participant: {
+                /** Format: uuid */
+                id: string;
+                firstName: string;
+                lastName: string;
+                erased: boolean;
+            } | null;
+            cohort: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+            } | null;
+            raisedBy: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            /** Format: date-time */
+            raisedAt: string;
+            summary: string;
+            /** @enum {string} */
+            status: "open" | "resolved";
+            resolvedBy: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            resolvedAt: string | null;
+            resolution: string | null;
+        };
+        ExportedAttendanceInput: {
+            /** Format: uuid */
+            sessionId: string;
+            position: number;
+            /** Format: date-time */
+            startsAt: string;
+            /** @enum {string} */
+            status: "present" | "absent" | "excused";
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        ExportedEnrolmentInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            cohortId: string;
+            /** Format: uuid */
+            courseId: string;
+            /** Format: uuid */
+            participantId: string;
+            /** @enum {string} */
+            status: "waitlisted" | "offered" | "confirmed" | "completed" | "declined" | "expired" | "withdrawn" | "removed";
+            waitlistPosition?: number;
+            /** Format: date-time */
+            queuedAt: string;
+            offeredAt: string | null;
+            offerExpiresAt: string | null;
+            confirmedAt: string | null;
+            completedAt: string | null;
+            endedAt: string | null;
+            /** @enum {string} */
+            paymentStatus: "unpaid" | "paid" | "waived" | "refunded";
+            paymentNote: string | null;
+            refundDue: boolean;
+            manualIssuedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            cohort: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                /** @enum {string} */
+                status: "draft" | "open" | "confirmed" | "in_progress" | "completed" | "cancelled";
+                firstSessionAt: string | null;
+                lastSessionEndsAt: string | null;
+            };
+            history: components["schemas"]["EnrolmentEventInput"][];
+            attendance: components["schemas"]["ExportedAttendanceInput"][];
+        };
+        ExportedReferralInput: {
+            /** Format: uuid */
+            id: string;
+            partner: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            /** @enum {string} */
+            status: "received" | "contacted" | "enrolled" | "completed" | "declined" | "withdrawn";
+            person: {
+                firstName: string;
+                lastName: string;
+                email: string | null;
+                phone: string | null;
+            };
+            /** @enum {string} */
+            relationship: "partner" | "spouse" | "parent" | "child" | "sibling" | "other_family" | "other";
+            consentToShare: boolean;
+            note: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ExportedAccessInput: {
+            /** Format: date-time */
+            at: string;
+            actor: {
+                /** @enum {string} */
+                kind: "staff" | "partner" | "anonymous" | "system";
+                id: string | null;
+                name: string | null;
+            };
+            action: string;
+            /** @enum {string} */
+            outcome: "success" | "denied" | "failed";
+        };
+        ExportedDeclarationVersionInput: {
+            /** Format: uuid */
+            id: string;
+            version: number;
+            text: string;
+            sha256: string;
+        };
+        ParticipantExportInput: {
+            /** Format: date-time */
+            exportedAt: string;
+            participant: {
+                /** Format: uuid */
+                id: string;
+                firstName: string;
+                lastName: string;
+                email: string;
+                phone: string | null;
+                /** @enum {string} */
+                relationship: "partner" | "spouse" | "parent" | "child" | "sibling" | "other_family" | "other";
+                /** @enum {string} */
+                preferredContact: "email" | "phone";
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            };
+            declarations: components["schemas"]["DeclarationRecordInput"][];
+            declarationVersions: components["schemas"]["ExportedDeclarationVersionInput"][];
+            enrolments: components["schemas"]["ExportedEnrolmentInput"][];
+            referrals: components["schemas"]["ExportedReferralInput"][];
+            accessLog: components["schemas"]["ExportedAccessInput"][];
+        };
+        ErasureResultInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            erasedAt: string;
+        };
         Problem: {
             type: string;
             title: string;
@@ -1781,6 +2544,427 @@ export interface components {
             enteredBy: components["schemas"]["StaffRef"] | null;
             /** Format: date-time */
             createdAt: string;
+        };
+        OutboxMessage: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "email" | "webhook";
+            topic: string;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "held" | "failed" | "cancelled";
+            recipient: string | null;
+            subject: string | null;
+            text: string | null;
+            partnerId: string | null;
+            subscriptionId: string | null;
+            attempts: number;
+            nextAttemptAt: string | null;
+            lastError: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            deliveredAt: string | null;
+        };
+        CreateWebhookBody: {
+            /**
+             * Format: uri
+             * @description https:// URL that receives the events
+             */
+            url: string;
+            events: "referral.status_changed"[];
+        };
+        WebhookSubscription: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: "referral.status_changed"[];
+            disabledAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CreatedWebhookSubscription: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: "referral.status_changed"[];
+            disabledAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description whsec_… signing secret (Standard Webhooks). Shown once: store it now. */
+            secret: string;
+        };
+        WebhookAttempt: {
+            attempt: number;
+            /** Format: date-time */
+            at: string;
+            ok: boolean;
+            responseStatus: number | null;
+            error: string | null;
+            durationMs: number;
+        };
+        WebhookDelivery: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            event: "referral.status_changed";
+            /** @enum {string} */
+            status: "pending" | "delivered" | "held" | "failed" | "cancelled";
+            payload: {
+                [key: string]: unknown;
+            };
+            attempts: components["schemas"]["WebhookAttempt"][];
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            deliveredAt: string | null;
+        };
+        AuditEvent: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            actorKind: "staff" | "partner" | "anonymous" | "system";
+            actorId: string | null;
+            actorRoles: string[];
+            /** @description The route’s operationId (e.g. getParticipant) or an event such as auth.login.failed */
+            action: string;
+            /** @description e.g. participant, cohort, enrolment, user; email_sha256 for a failed sign-in */
+            entityType: string | null;
+            entityId: string | null;
+            /** @enum {string} */
+            outcome: "success" | "denied" | "failed";
+            statusCode: number | null;
+            ip: string | null;
+            requestId: string | null;
+        };
+        Partner: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            contactEmail: string | null;
+            activeKeyCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreatePartnerBody: {
+            name: string;
+            contactEmail?: unknown;
+        };
+        CreatePartnerApiKeyBody: {
+            scopes: ("referrals:write" | "referrals:read" | "webhooks:manage")[];
+            label?: string;
+        };
+        PartnerApiKey: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            /** @description The first characters of the key, to recognise it */
+            prefix: string;
+            label: string | null;
+            scopes: ("referrals:write" | "referrals:read" | "webhooks:manage")[];
+            /** Format: date-time */
+            createdAt: string;
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+        };
+        CreatedPartnerApiKey: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partnerId: string;
+            /** @description The first characters of the key, to recognise it */
+            prefix: string;
+            label: string | null;
+            scopes: ("referrals:write" | "referrals:read" | "webhooks:manage")[];
+            /** Format: date-time */
+            createdAt: string;
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+            /** @description The API key (pk_…). Shown once: only a hash of it is stored. */
+            key: string;
+        };
+        CreateReferralBody: {
+            person: {
+                firstName: string;
+                lastName: string;
+                /** Format: email */
+                email?: string;
+                phone?: string;
+            };
+            /** @enum {string} */
+            relationship: "partner" | "spouse" | "parent" | "child" | "sibling" | "other_family" | "other";
+            /** @description Must be `true`: the person agreed to be referred. `false` or missing → 422 CONSENT_REQUIRED. */
+            consentToShare?: boolean;
+            referrer: {
+                name: string;
+                /** Format: email */
+                email: string;
+                phone?: string;
+            };
+            note?: string;
+        };
+        ReferralSessionDate: {
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+        };
+        PartnerReferral: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "received" | "contacted" | "enrolled" | "completed" | "declined" | "withdrawn";
+            /** @description Once enrolled (or completed): the cohort’s session dates; otherwise null */
+            cohort: {
+                sessions: components["schemas"]["ReferralSessionDate"][];
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        StaffReferral: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "received" | "contacted" | "enrolled" | "completed" | "declined" | "withdrawn";
+            /** @description Once enrolled (or completed): the cohort’s session dates; otherwise null */
+            cohort: {
+                sessions: components["schemas"]["ReferralSessionDate"][];
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            partner: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            person: {
+                firstName: string;
+                lastName: string;
+                email: string | null;
+                phone: string | null;
+            };
+            /** @enum {string} */
+            relationship: "partner" | "spouse" | "parent" | "child" | "sibling" | "other_family" | "other";
+            /** @constant */
+            consentToShare: true;
+            referrer: {
+                name: string;
+                email: string;
+                phone: string | null;
+            };
+            note: string | null;
+            declineReason: ("not_eligible" | "not_reachable" | "declined_by_person" | "duplicate" | "other") | null;
+            participantId: string | null;
+            enrolmentId: string | null;
+            /** Format: date-time */
+            statusChangedAt: string;
+        };
+        Referral: components["schemas"]["StaffReferral"] | components["schemas"]["PartnerReferral"];
+        ChangeReferralStatusBody: {
+            /** @constant */
+            status: "contacted";
+        } | {
+            /** @constant */
+            status: "enrolled";
+            /** Format: uuid */
+            participantId: string;
+            /** Format: uuid */
+            enrolmentId: string;
+        } | {
+            /** @constant */
+            status: "completed";
+        } | {
+            /** @constant */
+            status: "declined";
+            /** @enum {string} */
+            reason: "not_eligible" | "not_reachable" | "declined_by_person" | "duplicate" | "other";
+        } | {
+            /** @constant */
+            status: "withdrawn";
+        };
+        RaiseSafeguardingConcernBody: {
+            /** Format: uuid */
+            participantId?: string;
+            /** Format: uuid */
+            cohortId?: string;
+            summary: string;
+        };
+        ResolveSafeguardingConcernBody: {
+            resolution: string;
+        };
+        SafeguardingConcernReceipt: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "open" | "resolved";
+            /** Format: date-time */
+            raisedAt: string;
+        };
+        SafeguardingConcern: {
+            /** Format: uuid */
+            id: string;
+            participant: {
+                /** Format: uuid */
+                id: string;
+                firstName: string;
+                lastName: string;
+                erased: boolean;
+            } | null;
+            cohort: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+            } | null;
+            raisedBy: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            /** Format: date-time */
+            raisedAt: string;
+            summary: string;
+            /** @enum {string} */
+            status: "open" | "resolved";
+            resolvedBy: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            resolvedAt: string | null;
+            resolution: string | null;
+        };
+        ExportedAttendance: {
+            /** Format: uuid */
+            sessionId: string;
+            position: number;
+            /** Format: date-time */
+            startsAt: string;
+            /** @enum {string} */
+            status: "present" | "absent" | "excused";
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        ExportedEnrolment: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            cohortId: string;
+            /** Format: uuid */
+            courseId: string;
+            /** Format: uuid */
+            participantId: string;
+            /** @enum {string} */
+            status: "waitlisted" | "offered" | "confirmed" | "completed" | "declined" | "expired" | "withdrawn" | "removed";
+            waitlistPosition?: number;
+            /** Format: date-time */
+            queuedAt: string;
+            offeredAt: string | null;
+            offerExpiresAt: string | null;
+            confirmedAt: string | null;
+            completedAt: string | null;
+            endedAt: string | null;
+            /** @enum {string} */
+            paymentStatus: "unpaid" | "paid" | "waived" | "refunded";
+            paymentNote: string | null;
+            refundDue: boolean;
+            manualIssuedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            cohort: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                /** @enum {string} */
+                status: "draft" | "open" | "confirmed" | "in_progress" | "completed" | "cancelled";
+                firstSessionAt: string | null;
+                lastSessionEndsAt: string | null;
+            };
+            history: components["schemas"]["EnrolmentEvent"][];
+            attendance: components["schemas"]["ExportedAttendance"][];
+        };
+        ExportedReferral: {
+            /** Format: uuid */
+            id: string;
+            partner: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            /** @enum {string} */
+            status: "received" | "contacted" | "enrolled" | "completed" | "declined" | "withdrawn";
+            person: {
+                firstName: string;
+                lastName: string;
+                email: string | null;
+                phone: string | null;
+            };
+            /** @enum {string} */
+            relationship: "partner" | "spouse" | "parent" | "child" | "sibling" | "other_family" | "other";
+            consentToShare: boolean;
+            note: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ExportedAccess: {
+            /** Format: date-time */
+            at: string;
+            actor: {
+                /** @enum {string} */
+                kind: "staff" | "partner" | "anonymous" | "system";
+                id: string | null;
+                name: string | null;
+            };
+            action: string;
+            /** @enum {string} */
+            outcome: "success" | "denied" | "failed";
+        };
+        ExportedDeclarationVersion: {
+            /** Format: uuid */
+            id: string;
+            version: number;
+            text: string;
+            sha256: string;
+        };
+        ParticipantExport: {
+            /** Format: date-time */
+            exportedAt: string;
+            participant: {
+                /** Format: uuid */
+                id: string;
+                firstName: string;
+                lastName: string;
+                email: string;
+                phone: string | null;
+                /** @enum {string} */
+                relationship: "partner" | "spouse" | "parent" | "child" | "sibling" | "other_family" | "other";
+                /** @enum {string} */
+                preferredContact: "email" | "phone";
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            };
+            declarations: components["schemas"]["DeclarationRecord"][];
+            declarationVersions: components["schemas"]["ExportedDeclarationVersion"][];
+            enrolments: components["schemas"]["ExportedEnrolment"][];
+            referrals: components["schemas"]["ExportedReferral"][];
+            accessLog: components["schemas"]["ExportedAccess"][];
+        };
+        ErasureResult: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            erasedAt: string;
         };
     };
     responses: never;
@@ -6048,6 +7232,1836 @@ export interface operations {
             };
             /** @description Default Response */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                actorId?: string;
+                entityType?: string;
+                entityId?: string;
+                action?: string;
+                /** @description Events at or after this instant */
+                from?: string;
+                /** @description Events before this instant */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEvent"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOutboxMessages: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "pending" | "delivered" | "held" | "failed" | "cancelled";
+                kind?: "email" | "webhook";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["OutboxMessage"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookSubscription"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookSubscription"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookDelivery"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPartners: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Partner"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPartner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePartnerBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPartnerApiKeys: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PartnerApiKey"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPartnerApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePartnerApiKeyBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedPartnerApiKey"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokePartnerApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReferrals: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "received" | "contacted" | "enrolled" | "completed" | "declined" | "withdrawn";
+                /** @description Staff only; partners always see their own */
+                partnerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Referral"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createReferral: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: the same key with the same body replays the first answer (header `idempotent-replayed: true`); with a different body → 422 IDEMPOTENCY_KEY_REUSED; while the first is still running → 409 IDEMPOTENCY_KEY_IN_FLIGHT. Kept 24 hours. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReferralBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerReferral"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReferral: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Referral"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeReferralStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeReferralStatusBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffReferral"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSafeguardingConcerns: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "open" | "resolved";
+                participantId?: string;
+                cohortId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SafeguardingConcern"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    raiseSafeguardingConcern: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RaiseSafeguardingConcernBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingConcernReceipt"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSafeguardingConcern: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingConcern"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolveSafeguardingConcern: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveSafeguardingConcernBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingConcern"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportParticipant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantExport"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    eraseParticipant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,10 +1,13 @@
+import type { Config } from '../config';
 import type { Db } from '../db/client';
+import { purgeExpiredIdempotencyKeys } from '../modules/idempotency/idempotency';
+import { retentionJob } from '../modules/data-protection/data-protection.service';
 import { advanceCohortStates } from '../modules/cohorts/cohorts.service';
 import { expireOffers } from '../modules/enrolments/enrolments.service';
 import type { Job } from './scheduler';
 
 /** The time-driven work of the service. Each job is idempotent and locks what it changes. */
-export function scheduledJobs(db: Db): Job[] {
+export function scheduledJobs(db: Db, config: Config): Job[] {
   return [
     { name: 'expire-offers', run: (now) => expireOffers(db, now) },
     {
@@ -14,5 +17,7 @@ export function scheduledJobs(db: Db): Job[] {
         return started.length + completed.length;
       },
     },
+    retentionJob(db, config),
+    { name: 'purge-idempotency-keys', run: (now) => purgeExpiredIdempotencyKeys(db, now) },
   ];
 }

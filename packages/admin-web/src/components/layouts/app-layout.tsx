@@ -1,14 +1,50 @@
 import { Link, Outlet, useRouterState } from '@tanstack/react-router';
 import { useEffect, useRef } from 'react';
+import { can, type Action } from '@harbour/shared';
 import { useLogout } from '../../features/auth/api/logout';
 import { useSession } from '../../lib/session';
 import { Button } from '../ui/button';
 import { Notice } from '../ui/notice';
+import { Toasts } from '../ui/toast';
 import { SkipLink } from './skip-link';
+
+interface NavItem {
+  to: string;
+  label: string;
+  /** Shown only to roles that may do this (the API would refuse the page's data otherwise). */
+  action: Action;
+}
+
+const MAIN_NAV: NavItem[] = [
+  { to: '/dashboard', label: 'Dashboard', action: 'me:read' },
+  { to: '/cohorts', label: 'Cohorts', action: 'cohorts:read' },
+  { to: '/participants', label: 'Participants', action: 'participants:read' },
+  { to: '/reviews', label: 'Reviews', action: 'declarations:review' },
+  { to: '/courses', label: 'Courses', action: 'courses:read' },
+];
+
+const ADMIN_NAV: NavItem[] = [
+  { to: '/admin/users', label: 'Staff', action: 'users:manage' },
+  { to: '/admin/partners', label: 'Partners', action: 'partners:manage' },
+  { to: '/admin/safeguarding', label: 'Safeguarding', action: 'safeguarding:read' },
+  { to: '/admin/audit', label: 'Audit', action: 'audit:read' },
+  { to: '/admin/outbox', label: 'Outbox', action: 'outbox:read' },
+];
+
+function NavLink({ to, label }: NavItem) {
+  return (
+    // Some of these pages are added by other features; until then `to` is not a known route.
+    <Link to={to as '/'} className="site-nav__link" activeProps={{ 'aria-current': 'page' }}>
+      {label}
+    </Link>
+  );
+}
 
 /** The signed-in console: skip link, header with the person's name and "Sign out", navigation. */
 export function AppLayout() {
   const session = useSession();
+  const roles = session.status === 'signed-in' ? session.user.roles : [];
+  const adminNav = ADMIN_NAV.filter((item) => can(roles, item.action));
   const logout = useLogout();
   const pathname = useRouterState({ select: (state) => state.location.pathname });
   const mainRef = useRef<HTMLElement>(null);
@@ -29,7 +65,7 @@ export function AppLayout() {
       <SkipLink />
       <header className="site-header">
         <div className="site-header__inner container">
-          <Link to="/courses" className="site-header__brand">
+          <Link to="/dashboard" className="site-header__brand">
             Harbour
           </Link>
           {session.status === 'signed-in' ? (
@@ -51,11 +87,25 @@ export function AppLayout() {
         </div>
         <nav className="site-nav" aria-label="Main">
           <ul className="site-nav__list container">
-            <li>
-              <Link to="/courses" className="site-nav__link" activeProps={{ 'aria-current': 'page' }}>
-                Courses
-              </Link>
-            </li>
+            {MAIN_NAV.filter((item) => can(roles, item.action)).map((item) => (
+              <li key={item.to}>
+                <NavLink {...item} />
+              </li>
+            ))}
+            {adminNav.length > 0 ? (
+              <li className="site-nav__group">
+                <span className="site-nav__group-label" id="nav-admin">
+                  Admin
+                </span>
+                <ul className="site-nav__sublist" aria-labelledby="nav-admin">
+                  {adminNav.map((item) => (
+                    <li key={item.to}>
+                      <NavLink {...item} />
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ) : null}
           </ul>
         </nav>
       </header>
@@ -70,6 +120,7 @@ export function AppLayout() {
         ) : null}
         <Outlet />
       </main>
+      <Toasts />
     </div>
   );
 }

@@ -33,6 +33,8 @@ export const cohorts = pgTable(
     publishedAt: ts('published_at'),
     cancelledAt: ts('cancelled_at'),
     completedAt: ts('completed_at'),
+    /** When the coordinators were told the cohort is at risk (once per cohort; notifications/at-risk.ts). */
+    atRiskAlertedAt: ts('at_risk_alerted_at'),
     /** Optimistic concurrency: the ETag is the version. */
     version: integer('version').notNull().default(1),
     createdAt: ts('created_at').notNull().defaultNow(),

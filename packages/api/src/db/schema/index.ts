@@ -8,3 +8,4 @@ export * from './outbox';
 export * from './audit';
 export * from './partners';
 export * from './safeguarding';
+export * from './notifications';

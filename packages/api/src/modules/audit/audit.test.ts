@@ -193,6 +193,33 @@ describe('writes and reads', () => {
   });
 });
 
+describe('partner calls', () => {
+  it('records a partner API call as the partner, never the key or the referral’s content', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const partner = await t.app.inject({ method: 'POST', url: '/v1/partners', payload: { name: `Audit Partner ${tag}` }, headers: admin.auth });
+    expect(partner.statusCode).toBe(201);
+    const partnerId = partner.json().id as string;
+    const issued = await t.app.inject({ method: 'POST', url: `/v1/partners/${partnerId}/api-keys`, payload: { scopes: ['referrals:write'] }, headers: admin.auth });
+    expect(issued.statusCode).toBe(201);
+    const key = issued.json().key as string;
+    const person = { firstName: `Robin${tag}`, lastName: `Referred${tag}`, email: `robin-${tag}@example.org` };
+    const referrer = { name: `Rita${tag} Referrer`, email: `rita-${tag}@probation.example` };
+    secrets.push(key, person.firstName, person.lastName, person.email, referrer.name, referrer.email);
+
+    const rid = requestId();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/referrals',
+      payload: { person, relationship: 'partner', consentToShare: true, referrer },
+      headers: { authorization: `Bearer ${key}`, 'x-request-id': rid },
+    });
+    expect(res.statusCode).toBe(201);
+    expect(await rowsOf(rid)).toMatchObject([
+      { action: 'createReferral', actorKind: 'partner', actorId: partnerId, actorRoles: [], entityType: 'referral', entityId: res.json().id, outcome: 'success' },
+    ]);
+  });
+});
+
 describe('GET /v1/audit-events', () => {
   const list = (query: string, headers: Record<string, string> = admin.auth) => t.app.inject({ method: 'GET', url: `/v1/audit-events${query}`, headers });
 
@@ -272,7 +299,8 @@ describe('GET /v1/audit-events', () => {
 
 describe('no personal data on the trail', () => {
   it('holds no e-mail address, name, phone number or password that these tests sent', async () => {
-    const [dump] = (await t.database.db.execute(sql`SELECT coalesce(string_agg(a::text, E'\n'), '') AS text FROM audit_events a`)).rows as { text: string }[];
+    const result = (await t.database.db.execute(sql`SELECT coalesce(string_agg(a::text, E'\n'), '') AS text FROM audit_events a`)) as unknown as { rows: { text: string }[] };
+    const [dump] = result.rows;
     const text = dump!.text.toLowerCase();
     expect(text.length).toBeGreaterThan(0);
     expect(text).not.toContain('@');

@@ -1,3 +1,4 @@
+import { openSecret } from '../../lib/sealed';
 import { eq } from 'drizzle-orm';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,7 +85,8 @@ describe('setting up two-step verification', () => {
 
     // The secret is kept (for the app's codes); the recovery codes only as hashes.
     const [row] = await t.database.db.select().from(users).where(eq(users.id, u.id));
-    expect(row?.mfaSecret).toBe(secret);
+    expect(row?.mfaSecret).not.toBe(secret); // encrypted at rest
+    expect(openSecret(row!.mfaSecret!)).toBe(secret);
     expect(row?.mfaPendingSecret).toBeNull();
   });
 

@@ -27,6 +27,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: 'safeguarding_concerns', column: 'resolution_enc', field: ENCRYPTED_FIELDS.safeguardingResolution },
   { table: 'users', column: 'mfa_secret', field: ENCRYPTED_FIELDS.mfaSecret },
   { table: 'users', column: 'mfa_pending_secret', field: ENCRYPTED_FIELDS.mfaSecret },
+  { table: 'enrolments', column: 'payment_note', field: ENCRYPTED_FIELDS.enrolmentPaymentNote },
 ];
 
 export interface RotationReport {

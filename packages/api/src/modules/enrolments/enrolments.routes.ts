@@ -1,3 +1,4 @@
+import { IdempotencyHeadersSchema, idempotencyOf, sendIdempotent, withIdempotency } from '../idempotency/idempotency';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -43,23 +44,31 @@ export const enrolmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, {
         operationId: 'enrolParticipant',
         tags,
         summary: 'Enrol a participant: a confirmed seat when one is free, else a waitlist place',
+        description: 'An `Idempotency-Key` header makes a retry safe: the same key and body replay the first answer.',
         security,
         params: IdParams,
+        headers: IdempotencyHeadersSchema,
         body: CreateEnrolmentBodySchema,
         response: { 201: EnrolmentSchema, ...STAFF_PROBLEMS, ...problems(404, 409, 422) },
       },
     },
     async (request, reply) => {
-      const enrolment = await enrol(db, staffOf(request), request.params.id, request.body.participantId);
-      request.log.info({ enrolmentId: enrolment.id, cohortId: enrolment.cohortId, status: enrolment.status }, 'enrolment created');
-      return reply.code(201).send(enrolment);
+      const actor = staffOf(request);
+      const result = await withIdempotency(db, idempotencyOf(request, `staff:${actor.id}`), async () => ({
+        status: 201,
+        body: await enrol(db, actor, request.params.id, request.body.participantId),
+      }));
+      if (!result.replayed) {
+        request.log.info({ enrolmentId: result.body.id, cohortId: result.body.cohortId, status: result.body.status }, 'enrolment created');
+      }
+      return sendIdempotent(reply, result);
     },
   );
 
   app.get(
     '/v1/cohorts/:id/enrolments',
     {
-      config: { access: { action: 'enrolments:read' } },
+      config: { access: { action: 'enrolments:read' }, audit: 'read' },
       schema: {
         operationId: 'listCohortEnrolments',
         tags,
@@ -77,7 +86,7 @@ export const enrolmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, {
   app.get(
     '/v1/cohorts/:id/roster.csv',
     {
-      config: { access: { action: 'roster:export' } },
+      config: { access: { action: 'roster:export' }, audit: 'read' },
       schema: {
         operationId: 'exportCohortRoster',
         tags,
@@ -186,7 +195,7 @@ export const enrolmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, {
   app.get(
     '/v1/enrolments/:id/history',
     {
-      config: { access: { action: 'enrolments:read' } },
+      config: { access: { action: 'enrolments:read' }, audit: 'read' },
       schema: {
         operationId: 'getEnrolmentHistory',
         tags,

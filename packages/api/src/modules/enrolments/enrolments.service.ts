@@ -1,3 +1,4 @@
+import { decryptOptional, encryptOptional, ENCRYPTED_FIELDS } from '../../lib/encryption';
 import { stringify } from 'csv-stringify/sync';
 import {
   can,
@@ -73,7 +74,7 @@ export function toEnrolment(row: EnrolmentRow, waitlistPosition?: number): Enrol
     completedAt: iso(row.completedAt),
     endedAt: iso(row.endedAt),
     paymentStatus: row.paymentStatus,
-    paymentNote: row.paymentNote,
+    paymentNote: decryptOptional(row.paymentNote, ENCRYPTED_FIELDS.enrolmentPaymentNote),
     refundDue: row.refundDue,
     manualIssuedAt: iso(row.manualIssuedAt),
     createdAt: row.createdAt.toISOString(),
@@ -273,6 +274,11 @@ export async function expireOffers(db: Db, now: Date = new Date()): Promise<numb
 // ---------------------------------------------------------------------------------------------
 // Payment and manual
 
+function paymentNoteSuffix(stored: string | null): string {
+  const note = decryptOptional(stored, ENCRYPTED_FIELDS.enrolmentPaymentNote);
+  return note ? `: ${note}` : '';
+}
+
 export async function updateEnrolmentDetails(db: Db, actor: StaffActor, id: string, body: UpdateEnrolmentBody): Promise<Enrolment> {
   const touchesPayment = body.paymentStatus !== undefined || body.paymentNote !== undefined;
   if (touchesPayment && !can(actor.roles, 'payments:write')) throw forbidden('Your role does not allow changing payments.');
@@ -287,7 +293,8 @@ export async function updateEnrolmentDetails(db: Db, actor: StaffActor, id: stri
     if (!current) throw notFound('enrolment');
 
     const paymentStatus = body.paymentStatus ?? current.paymentStatus;
-    const paymentNote = body.paymentNote === undefined ? current.paymentNote : body.paymentNote || null;
+    const paymentNote =
+      body.paymentNote === undefined ? decryptOptional(current.paymentNote, ENCRYPTED_FIELDS.enrolmentPaymentNote) : body.paymentNote || null;
     // A waiver needs its reason given with it (an older note may say something else), and keeps it.
     const waiving = body.paymentStatus === 'waived' && current.paymentStatus !== 'waived';
     if (paymentStatus === 'waived' && (!paymentNote || (waiving && !body.paymentNote))) {
@@ -297,7 +304,8 @@ export async function updateEnrolmentDetails(db: Db, actor: StaffActor, id: stri
     }
     const updated = await updateEnrolment(tx, id, {
       paymentStatus,
-      paymentNote,
+      // Free-text notes are encrypted at rest.
+      paymentNote: encryptOptional(paymentNote, ENCRYPTED_FIELDS.enrolmentPaymentNote),
       // A refund settles what a cancellation marked as owed.
       ...(body.paymentStatus === 'refunded' && { refundDue: false }),
       ...(body.manualIssuedAt !== undefined && { manualIssuedAt: body.manualIssuedAt ? new Date(body.manualIssuedAt) : null }),
@@ -464,7 +472,7 @@ export async function exportRosterCsv(db: Db, actor: StaffActor, cohortId: strin
       participant.email,
       participant.phone ?? '',
       enrolment.status === 'waitlisted' && position ? `waitlisted (${position})` : enrolment.status,
-      PAYMENT_LABELS[enrolment.paymentStatus] + (enrolment.paymentNote ? `: ${enrolment.paymentNote}` : ''),
+      PAYMENT_LABELS[enrolment.paymentStatus] + paymentNoteSuffix(enrolment.paymentNote),
       enrolment.manualIssuedAt ? londonDateKey(enrolment.manualIssuedAt) : '',
       ...attendance.map((a) => (a.status ? ATTENDANCE_LABELS[a.status] : '')),
     ];

@@ -9,7 +9,7 @@ import { createMailer } from '../email/mailer';
 import { startTestSmtp, type TestSmtp } from '../email/test-smtp';
 import { claimDueMessages } from './outbox.repo';
 import { enqueue, type EmailMessage } from './outbox.service';
-import { CLAIM_LEASE_MS, MAX_ATTEMPTS, RETRY_DELAYS_MS, runOutboxOnce, type OutboxDeps } from './worker';
+import { CLAIM_LEASE_MS, MAX_ATTEMPTS, RETRY_DELAYS_MS, runOutboxOnce, startOutboxWorker, type OutboxDeps } from './worker';
 
 let t: TestApp;
 let admin: { authorization: string };
@@ -139,6 +139,19 @@ describe('retries', () => {
     }
     const pending = (await t.app.inject({ method: 'GET', url: '/v1/outbox?status=pending', headers: admin })).json().items;
     expect(pending).toEqual([]);
+  });
+});
+
+describe('the worker in the process', () => {
+  it('delivers on its own timer and stops cleanly', async () => {
+    const worker = startOutboxWorker({ db: t.database.db, config: { ...t.config, SMTP_URL: smtp.url, OUTBOX_POLL_MS: 100 }, log: t.app.log });
+    try {
+      await t.database.db.transaction((tx) => enqueue(tx, waitlisted('by-the-timer@example.org')));
+      for (let i = 0; i < 100 && smtp.mails.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await worker.stop();
+    }
+    expect(smtp.mails.map((m) => m.to)).toEqual([['by-the-timer@example.org']]);
   });
 });
 

@@ -73,8 +73,9 @@ describe('partner API keys', () => {
     expect(created.scopes).toEqual(['referrals:read']);
 
     // The raw table holds no copy of the key, only its SHA-256.
-    const raw = await t.database.db.execute(sql`SELECT * FROM partner_api_keys WHERE id = ${created.id}`);
-    const rowText = JSON.stringify(raw.rows ?? raw);
+    const raw: unknown = await t.database.db.execute(sql`SELECT * FROM partner_api_keys WHERE id = ${created.id}`);
+    const rowText = JSON.stringify(raw);
+    expect(rowText).toContain(created.prefix);
     expect(rowText).not.toContain(created.key);
     expect(rowText).not.toContain(created.key.slice(created.prefix.length));
     const [row] = await t.database.db.select().from(partnerApiKeys).where(eq(partnerApiKeys.id, created.id));

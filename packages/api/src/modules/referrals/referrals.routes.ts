@@ -71,7 +71,7 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
   app.get(
     '/v1/referrals/:id',
     {
-      config: { access: { action: 'referrals:read', partner: 'referrals:read' } },
+      config: { access: { action: 'referrals:read', partner: 'referrals:read' }, audit: 'read' },
       schema: {
         operationId: 'getReferral',
         tags,

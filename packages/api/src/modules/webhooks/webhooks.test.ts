@@ -243,4 +243,28 @@ describe('deliveries', () => {
     expect(receiver.requests).toHaveLength(2);
     expect(new Set(receiver.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set(ids));
   });
+
+  it('a referral made through the API reaches the partner as a signed referral.status_changed event', async () => {
+    const p = await newPartner(['webhooks:manage', 'referrals:write']);
+    const sub = await subscribe(p.auth);
+    const referral = await t.app.inject({
+      method: 'POST',
+      url: '/v1/referrals',
+      headers: p.auth,
+      payload: {
+        person: { firstName: 'Rita', lastName: 'Bloggs', email: 'rita@example.org' },
+        relationship: 'partner',
+        consentToShare: true,
+        referrer: { name: 'Jo Referrer', email: 'jo@partner.example' },
+      },
+    });
+    expect(referral.statusCode).toBe(201);
+    await runOutboxOnce(t.database.db, deps);
+    expect(receiver.requests).toHaveLength(1);
+    const req = receiver.requests[0]!;
+    const { payload } = verifyWebhook(sub.secret, req.headers, req.body);
+    expect(payload).toMatchObject({ type: 'referral.status_changed', data: { referralId: referral.json().id, status: 'received' } });
+    // Thin: nothing about the person.
+    expect(req.body).not.toMatch(/Rita|Bloggs|rita@|Jo Referrer/);
+  });
 });

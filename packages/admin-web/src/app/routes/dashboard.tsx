@@ -1,0 +1,16 @@
+import { Dashboard } from '../../features/dashboard/components/dashboard';
+import { useSession } from '../../lib/session';
+import { useDocumentTitle } from '../../lib/use-document-title';
+
+export function DashboardPage() {
+  useDocumentTitle('Dashboard');
+  const session = useSession();
+  const roles = session.status === 'signed-in' ? session.user.roles : [];
+  return (
+    <>
+      <h1>Dashboard</h1>
+      <p className="lead">What needs attention: cohorts coming up, people with an offer, and declarations to review.</p>
+      <Dashboard roles={roles} />
+    </>
+  );
+}

@@ -1,0 +1,33 @@
+import type { ReactNode } from 'react';
+import {
+  FieldError,
+  Label,
+  Text,
+  TextArea as AriaTextArea,
+  TextField as AriaTextField,
+  type TextFieldProps as AriaTextFieldProps,
+} from 'react-aria-components/TextField';
+
+export interface TextAreaProps extends Omit<AriaTextFieldProps, 'className' | 'children' | 'id' | 'name'> {
+  id: string;
+  name: string;
+  label: string;
+  description?: ReactNode;
+  rows?: number;
+}
+
+/** A labelled multi-line text input, with its hint and error like the single-line field. */
+export function TextArea({ id, label, description, rows = 4, ...props }: TextAreaProps) {
+  return (
+    <AriaTextField {...props} id={id} className="field">
+      <Label className="field__label">{label}</Label>
+      {description ? (
+        <Text slot="description" className="field__hint">
+          {description}
+        </Text>
+      ) : null}
+      <FieldError className="field__error" />
+      <AriaTextArea className="field__input field__input--textarea" rows={rows} />
+    </AriaTextField>
+  );
+}

@@ -1,0 +1,12 @@
+import { useMutation } from '@tanstack/react-query';
+import { api } from '../../../lib/api-client';
+import { unwrap } from '../../../lib/problem';
+
+/** A new one-time link for the person to choose a password (the old ones stop working). */
+export function createSetPasswordLink(id: string) {
+  return unwrap(api.POST('/v1/users/{id}/set-password-link', { params: { path: { id } } }));
+}
+
+export function useCreateSetPasswordLink() {
+  return useMutation({ mutationFn: createSetPasswordLink });
+}

@@ -1,0 +1,25 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, type ApiRequestBody, type ApiResponse } from '../../../lib/api-client';
+import { unwrap } from '../../../lib/problem';
+import { participantKeys } from '../../participants/api/list-participants';
+import { declarationKeys } from './list-participant-declarations';
+
+export type CreateDeclarationInput = ApiRequestBody<'/v1/participants/{id}/declarations', 'post'>;
+export type Declaration = ApiResponse<'/v1/participants/{id}/declarations', 'post', 201>;
+
+export function createDeclaration({ participantId, ...body }: CreateDeclarationInput & { participantId: string }) {
+  return unwrap(api.POST('/v1/participants/{id}/declarations', { params: { path: { id: participantId } }, body }));
+}
+
+export function useCreateDeclaration() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: createDeclaration,
+    onSuccess: (declaration) => {
+      void queryClient.invalidateQueries({ queryKey: declarationKeys.history(declaration.participantId) });
+      void queryClient.invalidateQueries({ queryKey: declarationKeys.queues() });
+      void queryClient.invalidateQueries({ queryKey: participantKeys.detail(declaration.participantId) });
+      void queryClient.invalidateQueries({ queryKey: participantKeys.lists() });
+    },
+  });
+}

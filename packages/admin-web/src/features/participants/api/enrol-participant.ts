@@ -1,0 +1,20 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, type ApiResponse } from '../../../lib/api-client';
+import { unwrap } from '../../../lib/problem';
+import { cohortKeys } from '../../cohorts/api/list-cohorts';
+
+export type Enrolment = ApiResponse<'/v1/cohorts/{id}/enrolments', 'post', 201>;
+
+/** A confirmed seat if one is free, otherwise a waitlist place with its position. */
+export function enrolParticipant({ cohortId, participantId }: { cohortId: string; participantId: string }) {
+  return unwrap(api.POST('/v1/cohorts/{id}/enrolments', { params: { path: { id: cohortId } }, body: { participantId } }));
+}
+
+export function useEnrolParticipant() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: enrolParticipant,
+    // Seat counts and rosters changed: every cohort view asks again.
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: cohortKeys.all }),
+  });
+}

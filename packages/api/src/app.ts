@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyUnderPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config';
@@ -67,6 +68,23 @@ export async function buildApp({ config, database, secrets }: AppDeps): Promise<
   });
 
   await app.register(errorsPlugin);
+  // Load shedding: past the configured limits a request is refused at once (503 SERVICE_UNAVAILABLE with
+  // Retry-After) before any work is done for it. Liveness (/health) keeps answering: restarting a busy
+  // process would only make things worse.
+  await app.register(fastifyUnderPressure, {
+    maxEventLoopDelay: config.UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
+    maxHeapUsedBytes: config.UNDER_PRESSURE_MAX_HEAP_BYTES,
+    maxRssBytes: config.UNDER_PRESSURE_MAX_RSS_BYTES,
+    maxEventLoopUtilization: config.UNDER_PRESSURE_MAX_EVENT_LOOP_UTILIZATION,
+    sampleInterval: config.UNDER_PRESSURE_SAMPLE_INTERVAL_MS,
+    pressureHandler: async (request) => {
+      if (request.routeOptions.url === '/health') return;
+      const seconds = String(config.UNDER_PRESSURE_RETRY_AFTER_SECONDS);
+      throw new AppError('SERVICE_UNAVAILABLE', 503, `The service is busy. Try again in ${seconds} seconds.`, {
+        headers: { 'retry-after': seconds },
+      });
+    },
+  });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {

@@ -84,6 +84,19 @@ const ConfigSchema = z.object({
   /** Local testing only: lets webhook URLs be http:// on loopback and resolve to private addresses. */
   WEBHOOK_ALLOW_PRIVATE: bool(false),
   OUTBOX_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  /**
+   * Load shedding (@fastify/under-pressure): past any of these limits requests get 503
+   * SERVICE_UNAVAILABLE with Retry-After instead of queueing until the process falls over
+   * (GET /health keeps answering). 0 turns a limit off.
+   */
+  UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  UNDER_PRESSURE_MAX_HEAP_BYTES: z.coerce.number().int().min(0).default(0),
+  UNDER_PRESSURE_MAX_RSS_BYTES: z.coerce.number().int().min(0).default(0),
+  /** Event loop utilisation (0–1) past which requests are refused; 0 is off. */
+  UNDER_PRESSURE_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
+  /** How often the limits above are measured. */
+  UNDER_PRESSURE_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  UNDER_PRESSURE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -163,7 +163,85 @@ const accountSecurityRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/account-security'), 'AccountSecurityPage'),
 });
 
-const routeTree = rootRoute.addChildren([signInRoute, signedInRoute.addChildren([homeRoute, coursesRoute, participantsRoute, newParticipantRoute, participantRoute, reviewsRoute, accountSecurityRoute, dashboardRoute, cohortsRoute, newCohortRoute, cohortRoute, editCohortRoute])]);
+// ---- Referrals and administration ----
+
+const REFERRAL_STATUS_VALUES = ['received', 'contacted', 'enrolled', 'completed', 'declined', 'withdrawn'] as const;
+type ReferralStatusValue = (typeof REFERRAL_STATUS_VALUES)[number];
+
+const referralsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/referrals',
+  validateSearch: (search: Record<string, unknown>): { status?: ReferralStatusValue } =>
+    REFERRAL_STATUS_VALUES.includes(search.status as ReferralStatusValue) ? { status: search.status as ReferralStatusValue } : {},
+  component: lazyRouteComponent(() => import('./routes/referrals'), 'ReferralsPage'),
+});
+
+const adminUsersRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/admin/users',
+  component: lazyRouteComponent(() => import('./routes/admin-users'), 'AdminUsersPage'),
+});
+
+const adminPartnersRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/admin/partners',
+  component: lazyRouteComponent(() => import('./routes/admin-partners'), 'AdminPartnersPage'),
+});
+
+interface AuditSearch {
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+  actorId?: string;
+}
+
+const adminAuditRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/admin/audit',
+  validateSearch: (search: Record<string, unknown>): AuditSearch =>
+    Object.fromEntries(
+      (['action', 'entityType', 'entityId', 'actorId'] as const).flatMap((key) =>
+        typeof search[key] === 'string' && search[key] ? [[key, search[key]]] : [],
+      ),
+    ),
+  component: lazyRouteComponent(() => import('./routes/admin-audit'), 'AdminAuditPage'),
+});
+
+const adminSafeguardingRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/admin/safeguarding',
+  validateSearch: (search: Record<string, unknown>): { status?: 'open' | 'resolved' | 'all' } =>
+    search.status === 'resolved' || search.status === 'all' ? { status: search.status } : {},
+  component: lazyRouteComponent(() => import('./routes/admin-safeguarding'), 'AdminSafeguardingPage'),
+});
+
+interface OutboxSearch {
+  status?: 'pending' | 'delivered' | 'held' | 'failed' | 'cancelled';
+  kind?: 'email' | 'webhook';
+}
+
+const adminOutboxRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/admin/outbox',
+  validateSearch: (search: Record<string, unknown>): OutboxSearch => ({
+    ...(['pending', 'delivered', 'held', 'failed', 'cancelled'].includes(search.status as string)
+      ? { status: search.status as OutboxSearch['status'] }
+      : {}),
+    ...(search.kind === 'email' || search.kind === 'webhook' ? { kind: search.kind } : {}),
+  }),
+  component: lazyRouteComponent(() => import('./routes/admin-outbox'), 'AdminOutboxPage'),
+});
+
+/** The one-time link of a new account (or a reset): open to anyone holding the token. */
+const setPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/set-password',
+  validateSearch: (search: Record<string, unknown>): { token?: string } =>
+    typeof search.token === 'string' && search.token ? { token: search.token } : {},
+  component: lazyRouteComponent(() => import('./routes/account-set-password'), 'SetPasswordPage'),
+});
+
+const routeTree = rootRoute.addChildren([signInRoute, setPasswordRoute, signedInRoute.addChildren([homeRoute, coursesRoute, participantsRoute, newParticipantRoute, participantRoute, reviewsRoute, accountSecurityRoute, referralsRoute, adminUsersRoute, adminPartnersRoute, adminAuditRoute, adminSafeguardingRoute, adminOutboxRoute, dashboardRoute, cohortsRoute, newCohortRoute, cohortRoute, editCohortRoute])]);
 
 export function createAppRouter(queryClient: QueryClient) {
   return createRouter({

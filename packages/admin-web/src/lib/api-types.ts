@@ -619,7 +619,10 @@ export interface paths {
          */
         get: operations["listCohortEnrolments"];
         put?: never;
-        /** Enrol a participant: a confirmed seat when one is free, else a waitlist place */
+        /**
+         * Enrol a participant: a confirmed seat when one is free, else a waitlist place
+         * @description An `Idempotency-Key` header makes a retry safe: the same key and body replay the first answer.
+         */
         post: operations["enrolParticipant"];
         delete?: never;
         options?: never;
@@ -1650,13 +1653,13 @@ export interface components {
              * @description https:// URL that receives the events
              */
             url: string;
-            events: "referral.status_changed"[];
+            events: ("referral.status_changed" | "referral.erased")[];
         };
         WebhookSubscriptionInput: {
             /** Format: uuid */
             id: string;
             url: string;
-            events: "referral.status_changed"[];
+            events: ("referral.status_changed" | "referral.erased")[];
             disabledAt: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -1665,7 +1668,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             url: string;
-            events: "referral.status_changed"[];
+            events: ("referral.status_changed" | "referral.erased")[];
             disabledAt: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -1685,7 +1688,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            event: "referral.status_changed";
+            event: "referral.status_changed" | "referral.erased";
             /** @enum {string} */
             status: "pending" | "delivered" | "held" | "failed" | "cancelled";
             payload: {
@@ -2571,13 +2574,13 @@ export interface components {
              * @description https:// URL that receives the events
              */
             url: string;
-            events: "referral.status_changed"[];
+            events: ("referral.status_changed" | "referral.erased")[];
         };
         WebhookSubscription: {
             /** Format: uuid */
             id: string;
             url: string;
-            events: "referral.status_changed"[];
+            events: ("referral.status_changed" | "referral.erased")[];
             disabledAt: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -2586,7 +2589,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             url: string;
-            events: "referral.status_changed"[];
+            events: ("referral.status_changed" | "referral.erased")[];
             disabledAt: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -2606,7 +2609,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            event: "referral.status_changed";
+            event: "referral.status_changed" | "referral.erased";
             /** @enum {string} */
             status: "pending" | "delivered" | "held" | "failed" | "cancelled";
             payload: {
@@ -6397,7 +6400,10 @@ export interface operations {
     enrolParticipant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: the same key with the same body replays the first answer (header `idempotent-replayed: true`); with a different body → 422 IDEMPOTENCY_KEY_REUSED; while the first is still running → 409 IDEMPOTENCY_KEY_IN_FLIGHT. Kept 24 hours. */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };

@@ -4,6 +4,8 @@ import { purgeExpiredIdempotencyKeys } from '../modules/idempotency/idempotency'
 import { retentionJob } from '../modules/data-protection/data-protection.service';
 import { advanceCohortStates } from '../modules/cohorts/cohorts.service';
 import { expireOffers } from '../modules/enrolments/enrolments.service';
+import { alertAtRiskCohorts } from '../modules/notifications/at-risk';
+import { sendSessionReminders } from '../modules/notifications/reminders';
 import type { Job } from './scheduler';
 
 /** The time-driven work of the service. Each job is idempotent and locks what it changes. */
@@ -17,6 +19,8 @@ export function scheduledJobs(db: Db, config: Config): Job[] {
         return started.length + completed.length;
       },
     },
+    { name: 'at-risk-alerts', run: (now) => alertAtRiskCohorts(db, now, { publicUrl: config.PUBLIC_URL }) },
+    { name: 'session-reminders', run: (now) => sendSessionReminders(db, now) },
     retentionJob(db, config),
     { name: 'purge-idempotency-keys', run: (now) => purgeExpiredIdempotencyKeys(db, now) },
   ];

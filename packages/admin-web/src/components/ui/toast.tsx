@@ -48,7 +48,7 @@ export function Toasts() {
       {list.map((toast) => (
         <div key={toast.id} className={`toast toast--${toast.tone}`}>
           <span className="toast__message">{toast.message}</span>
-          <Button variant="link" onPress={() => dismissToast(toast.id)} aria-label={`Dismiss: ${toast.message}`}>
+          <Button variant="link" onPress={() => dismissToast(toast.id)}>
             Dismiss
           </Button>
         </div>

@@ -22,6 +22,7 @@ import { decodeCursor, toPage } from '../../lib/cursor';
 import type { StaffActor } from '../../plugins/auth';
 import { findCourseById } from '../courses/courses.repo';
 import { rulesOf } from '../courses/courses.service';
+import { mailCohortCancelled } from '../notifications/notifications.service';
 import { cohortCalendarIcs } from './calendar';
 import { findVisibleCohort, seesAllCohorts } from './cohort-access';
 import {
@@ -384,7 +385,8 @@ export async function publishCohort(db: Db, actor: StaffActor, id: string, ifMat
 
 /**
  * draft/open/confirmed → cancelled, all or nothing: every live enrolment is removed (with its history
- * row), the seats are freed, and every paid fee for the cohort is marked as owed back.
+ * row), the seats are freed, every paid fee for the cohort is marked as owed back, and each person
+ * removed is e-mailed (through the outbox, in this transaction).
  */
 export async function cancelCohort(
   db: Db,
@@ -403,6 +405,8 @@ export async function cancelCohort(
     await removeEnrolments(tx, live, { actorId: actor.id, note: 'cohort cancelled', at: now });
     const refundsDue = await markPaidForRefund(tx, id, now);
     await updateCohort(tx, id, { status: 'cancelled', cancelReason: body.reason, cancelledAt: now, seatsTaken: 0 });
+    // Everyone who lost their place or waitlist place is told (DOMAIN: cancel notifies everyone enrolled).
+    await mailCohortCancelled(tx, row, live.map((e) => e.id), now);
     return { cohort: await cohortAnswer(tx, id), peopleAffected: live.length, refundsDue };
   });
 }

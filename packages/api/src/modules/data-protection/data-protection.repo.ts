@@ -9,6 +9,8 @@ import {
   declarationVersions,
   enrolmentEvents,
   enrolments,
+  outboxAttempts,
+  outboxMessages,
   partners,
   participants,
   referrals,
@@ -203,8 +205,8 @@ export async function listReferralsOf(db: Db, participantId: string) {
     .orderBy(asc(referrals.createdAt), asc(referrals.id));
 }
 
-/** The person's details on referrals linked to them replaced as on the tombstone; answers the referral ids. */
-export async function blankReferrals(db: Db, participantId: string, now: Date): Promise<string[]> {
+/** The person's details on referrals linked to them replaced as on the tombstone; answers each referral with its partner. */
+export async function blankReferrals(db: Db, participantId: string, now: Date): Promise<{ id: string; partnerId: string }[]> {
   const rows = await db
     .update(referrals)
     .set({
@@ -216,6 +218,42 @@ export async function blankReferrals(db: Db, participantId: string, now: Date): 
       updatedAt: now,
     })
     .where(eq(referrals.participantId, participantId))
-    .returning({ id: referrals.id });
-  return rows.map((r) => r.id);
+    .returning({ id: referrals.id, partnerId: referrals.partnerId });
+  return rows;
+}
+
+const OUTBOX_ERASED_NOTE = 'The recipient’s details were erased.';
+
+/**
+ * E-mails to the person in the outbox: the address replaced by the tombstone's, the rendered message
+ * (which carries their name and session details) removed, any error text (which may quote the
+ * address) removed, and whatever was still waiting cancelled. Answers how many messages.
+ */
+export async function blankOutboxEmails(db: Db, email: string, replacement: string, now: Date): Promise<number> {
+  const rows = await db
+    .update(outboxMessages)
+    .set({
+      recipient: replacement,
+      payload: { erased: true },
+      status: sql`CASE WHEN ${outboxMessages.status} IN ('pending','held') THEN 'cancelled' ELSE ${outboxMessages.status} END`,
+      lastError: sql`CASE WHEN ${outboxMessages.status} IN ('pending','held') OR ${outboxMessages.lastError} IS NOT NULL THEN ${OUTBOX_ERASED_NOTE} ELSE NULL END`,
+      updatedAt: now,
+    })
+    .where(and(eq(outboxMessages.kind, 'email'), sql`lower(${outboxMessages.recipient}) = lower(${email})`))
+    .returning({ id: outboxMessages.id });
+  if (rows.length > 0) {
+    await db
+      .update(outboxAttempts)
+      .set({ error: null })
+      .where(
+        and(
+          inArray(
+            outboxAttempts.messageId,
+            rows.map((r) => r.id),
+          ),
+          isNotNull(outboxAttempts.error),
+        ),
+      );
+  }
+  return rows.length;
 }

@@ -11,9 +11,11 @@ import { recordAuditEvent } from '../audit/audit.service';
 import { decodeAnswers, decodeReviewNote } from '../declarations/answers-codec';
 import { toEnrolment } from '../enrolments/enrolments.service';
 import { findParticipantById } from '../participants/participants.repo';
+import { onReferralErased } from '../referrals/referrals.service';
 import { deleteConcernsResolvedBefore, listConcernIdsResolvedBefore } from '../safeguarding/safeguarding.repo';
 import {
   allowErasure,
+  blankOutboxEmails,
   blankReferrals,
   blankEnrolmentNotes,
   findDeclarationVersions,
@@ -138,7 +140,8 @@ export async function exportParticipant(db: Db, id: string, now = new Date()): P
 
 /**
  * Erases one participant inside the caller's transaction: declaration answers and review notes
- * shredded, free-text enrolment notes removed, personal fields replaced (a tombstone with erasedAt).
+ * shredded, free-text enrolment notes removed, personal fields replaced (a tombstone with erasedAt),
+ * their e-mails in the outbox blanked, and each referring partner told by a `referral.erased` webhook.
  * Enrolments, attendance and outcomes stay as anonymous statistics; the audit trail stays; safeguarding
  * concerns follow their own retention. Someone still holding or waiting for a place in a cohort that
  * has not ended → 409 INVALID_STATE (withdraw them first, so the waitlist moves on).
@@ -156,11 +159,12 @@ async function eraseWithin(tx: Db, participantId: string, now: Date): Promise<Er
   await allowErasure(tx);
   await shredDeclarations(tx, participantId);
   await blankEnrolmentNotes(tx, participantId, now);
-  await blankReferrals(tx, participantId, now);
+  const erasedReferrals = await blankReferrals(tx, participantId, now);
   const row = await tombstoneParticipant(tx, participantId, now);
   if (!row?.erasedAt) throw new Error('tombstone not written');
-  // TODO(webhooks): tell each referring partner (blankReferrals answers the referral ids) by an outbox
-  // row in this transaction, once the referrals/webhooks module offers an event for it.
+  await blankOutboxEmails(tx, current.email, row.email, now);
+  // Each referring partner is told (thin webhook, the referral id only), in this transaction.
+  for (const referral of erasedReferrals) await onReferralErased(tx, referral, now);
   return { id: row.id, erasedAt: row.erasedAt.toISOString() };
 }
 

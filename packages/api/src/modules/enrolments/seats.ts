@@ -1,11 +1,13 @@
 // Seats and the waitlist. Every change of an enrolment's status goes through `changeStatus` (or
 // `admit` for a new one), which is the only code that knows which statuses hold a seat and keeps
 // cohorts.seats_taken (= confirmed + live offers) right in the same transaction. Callers hold the
-// cohort row lock (taken once, first) for the whole transaction.
+// cohort row lock (taken once, first) for the whole transaction. Being the one path, it is also where
+// the person is told (by e-mail through the outbox, in the same transaction) of the changes they hear about.
 import { holdsSeat, type EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { AppError } from '../../lib/app-error';
 import type { CohortRow } from '../cohorts/cohort-access';
+import { mailEnrolmentStatus } from '../notifications/notifications.service';
 import {
   addSeatsTaken,
   clockNow,
@@ -84,6 +86,7 @@ export async function changeStatus(
   if (!updated) throw new AppError('CONFLICT', 409, 'The enrolment changed while this was being done. Try again.');
   if (delta > 0) await applySeatDelta(ctx, delta);
   await recordEvent(ctx, enrolment.id, from, to, actor, opts.note);
+  await mailEnrolmentStatus(ctx, updated);
   return updated;
 }
 
@@ -115,6 +118,7 @@ export async function admit(
   });
   await applySeatDelta(ctx, delta);
   await recordEvent(ctx, row.id, null, status, actor);
+  await mailEnrolmentStatus(ctx, row);
   if (status === 'confirmed') await confirmCohortIfViable(ctx);
   return row;
 }

@@ -14,6 +14,7 @@ import type { Db } from '../../db/client';
 import { AppError, invalidState, notFound } from '../../lib/app-error';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import type { StaffActor } from '../../plugins/auth';
+import { mailReferralReceived } from '../notifications/notifications.service';
 import { enqueue } from '../outbox/outbox.service';
 import type { PartnerActor } from '../partners/partner-auth';
 import {
@@ -92,6 +93,14 @@ export async function onReferralChanged(tx: Db, referral: ReferralRow, previousS
   });
 }
 
+/**
+ * Erasure of the referred person (data-protection): the partner hears, by a thin `referral.erased`
+ * webhook (the referral id only), in the erasure's transaction, that the referral's details are gone.
+ */
+export async function onReferralErased(tx: Db, referral: { id: string; partnerId: string }, now: Date = new Date()): Promise<void> {
+  await enqueue(tx, { kind: 'webhook', topic: 'referral.erased', partnerId: referral.partnerId, payload: { referralId: referral.id } }, now);
+}
+
 export async function createReferral(db: Db, partner: PartnerActor, body: CreateReferralBody): Promise<PartnerReferral> {
   if (body.consentToShare !== true) {
     throw new AppError('CONSENT_REQUIRED', 422, 'A referral needs the person’s consent to share their details: send consentToShare: true.', {
@@ -116,6 +125,7 @@ export async function createReferral(db: Db, partner: PartnerActor, body: Create
     });
     await insertReferralEvent(tx, { referralId: row.id, fromStatus: null, toStatus: 'received', actorKind: 'partner', actorId: partner.keyId });
     await onReferralChanged(tx, row, null);
+    await mailReferralReceived(tx, row);
     return toPartnerReferral(row, new Map());
   });
 }

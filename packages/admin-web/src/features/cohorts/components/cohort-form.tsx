@@ -242,14 +242,17 @@ export function CohortForm({ courses, cohort, onSubmit, isPending, submitLabel, 
       : []),
   ];
 
-  const textFieldErrors = Object.fromEntries(
-    Object.entries(fieldErrors).filter(([path]) => ['title', 'venue', 'joiningLink', 'minParticipants', 'maxParticipants'].includes(path)),
+  // The server's messages come through the form; the live and client-side ones through each
+  // field's `validate`, which react-aria re-runs whenever they change.
+  const serverFieldErrors = Object.fromEntries(
+    Object.entries(serverErrors.fields).filter(([path]) => ['title', 'venue', 'joiningLink', 'minParticipants', 'maxParticipants'].includes(path)),
   );
+  const liveError = (path: string) => () => ({ ...clientErrors, ...sizeErrors })[path] ?? null;
 
   return (
     <>
       <ErrorSummary ref={summaryRef} items={summary} />
-      <Form className="form form--wide" onSubmit={handleSubmit} validationBehavior="aria" validationErrors={textFieldErrors} aria-label={isEdit ? 'Change the cohort' : 'New cohort'}>
+      <Form className="form form--wide" onSubmit={handleSubmit} validationBehavior="aria" validationErrors={serverFieldErrors} aria-label={isEdit ? 'Change the cohort' : 'New cohort'}>
         {courses.length > 1 && !isEdit ? (
           <Select
             className="field"
@@ -289,6 +292,7 @@ export function CohortForm({ courses, cohort, onSubmit, isPending, submitLabel, 
         <TextField
           id={FIELD_IDS.title}
           name="title"
+          validate={liveError('title')}
           label="Cohort name"
           description="How staff will recognise it, e.g. “Spring evenings (online)”. Participants do not see it."
           value={values.title}
@@ -319,6 +323,7 @@ export function CohortForm({ courses, cohort, onSubmit, isPending, submitLabel, 
           <TextField
             id={FIELD_IDS.joiningLink}
             name="joiningLink"
+            validate={liveError('joiningLink')}
             label="Joining link"
             description="Shown only to confirmed participants. Needed before the cohort is published."
             type="url"
@@ -330,6 +335,7 @@ export function CohortForm({ courses, cohort, onSubmit, isPending, submitLabel, 
           <TextField
             id={FIELD_IDS.venue}
             name="venue"
+            validate={liveError('venue')}
             label="Venue"
             description="The room and full address. Needed before the cohort is published."
             value={values.venue}
@@ -343,6 +349,7 @@ export function CohortForm({ courses, cohort, onSubmit, isPending, submitLabel, 
             <TextField
               id={FIELD_IDS.minParticipants}
               name="minParticipants"
+              validate={liveError('minParticipants')}
               label="Fewest people"
               description={`Leave empty for the course’s ${rules.minParticipants}. The course allows ${formatParticipants(rules)}.`}
               inputMode="numeric"
@@ -354,6 +361,7 @@ export function CohortForm({ courses, cohort, onSubmit, isPending, submitLabel, 
             <TextField
               id={FIELD_IDS.maxParticipants}
               name="maxParticipants"
+              validate={liveError('maxParticipants')}
               label="Most people"
               description={`Leave empty for the course’s ${rules.maxParticipants}.`}
               inputMode="numeric"

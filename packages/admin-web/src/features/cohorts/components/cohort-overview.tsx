@@ -103,7 +103,9 @@ export function CohortOverview({ cohort, course, roles, paidCount }: CohortOverv
           <dt>Waiting</dt>
           <dd>
             {cohort.waitlistCount === 0 ? 'Nobody' : `${cohort.waitlistCount} ${cohort.waitlistCount === 1 ? 'person' : 'people'}`}
-            {cohort.offeredCount > 0 ? `, ${cohort.offeredCount} with an offer` : ''}
+            {cohort.offeredCount > 0
+              ? `; ${cohort.offeredCount} ${cohort.offeredCount === 1 ? 'person has' : 'people have'} been offered a seat`
+              : ''}
           </dd>
         </div>
         <div>

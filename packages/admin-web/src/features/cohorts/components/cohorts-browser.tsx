@@ -86,10 +86,10 @@ export function CohortsBrowser({ search }: { search: CohortsSearch }) {
     <>
       <div className="toolbar">
         <nav aria-label="Cohort views" className="view-switch">
-          <Link to="/cohorts" search={{ ...search, view: undefined }} className="view-switch__link" aria-current={view === 'list' ? 'page' : undefined}>
+          <Link to="/cohorts" search={{ ...search, view: undefined }} className="view-switch__link" aria-current={view === 'list' ? 'page' : undefined} activeProps={{ 'aria-current': view === 'list' ? 'page' : undefined }}>
             List
           </Link>
-          <Link to="/cohorts" search={{ ...search, view: 'calendar' }} className="view-switch__link" aria-current={view === 'calendar' ? 'page' : undefined}>
+          <Link to="/cohorts" search={{ ...search, view: 'calendar' }} className="view-switch__link" aria-current={view === 'calendar' ? 'page' : undefined} activeProps={{ 'aria-current': view === 'calendar' ? 'page' : undefined }}>
             Calendar
           </Link>
         </nav>

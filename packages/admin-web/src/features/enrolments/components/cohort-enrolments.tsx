@@ -31,7 +31,7 @@ function ManualIssued({ cohortId, entry, canWrite }: { cohortId: string; entry: 
     <>
       <Button
         variant="secondary"
-        aria-label={`Mark manual issued: ${name}`}
+        aria-label={`Mark issued: ${name}`}
         isPending={update.isPending}
         pendingLabel="Saving…"
         onPress={() =>

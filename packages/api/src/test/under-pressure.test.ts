@@ -1,0 +1,107 @@
+// Load shedding: past its limits the server refuses requests at once with 503 SERVICE_UNAVAILABLE
+// (problem+json, Retry-After) instead of queueing until it falls over; liveness keeps answering, and
+// once the pressure is gone requests are served again.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app';
+import type { Config } from '../config';
+import { buildTestApp, type TestApp } from './build-test-app';
+
+let t: TestApp;
+let admin: Awaited<ReturnType<TestApp['staff']>>;
+const extraApps: FastifyInstance[] = [];
+
+/** Another app over the same database (and the same signing secret is not needed: each signs its own tokens). */
+async function appWith(overrides: Partial<Config>): Promise<{ app: FastifyInstance; auth: { authorization: string } }> {
+  const jwtSecret = randomBytes(32).toString('hex');
+  const app = await buildApp({ config: { ...t.config, ...overrides }, database: t.database, secrets: { jwtSecret } });
+  await app.ready();
+  extraApps.push(app);
+  // A token this app accepts, for the signed-in admin.
+  const token = app.jwt.sign({ sub: admin.id, roles: ['admin'], gen: 0 });
+  return { app, auth: { authorization: `Bearer ${token}` } };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function blockEventLoop(ms: number) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // Busy: nothing else runs, as under a CPU-bound burst.
+  }
+}
+
+function expectServiceUnavailable(res: { statusCode: number; headers: Record<string, unknown>; json(): unknown }, retryAfter: string) {
+  expect(res.statusCode).toBe(503);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.headers['retry-after']).toBe(retryAfter);
+  expect(res.headers['x-request-id']).toBeTruthy();
+  const body = res.json() as Record<string, unknown>;
+  expect(body).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', title: 'Service unavailable' });
+  // Nothing about the process (memory, delays) leaks to the caller.
+  expect(Object.keys(body).sort()).toEqual(['code', 'detail', 'instance', 'status', 'title', 'type']);
+  expect(String(body.detail)).not.toMatch(/heap|rss|event loop|bytes/i);
+}
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  admin = await t.staff(['admin']);
+});
+
+afterAll(async () => {
+  for (const app of extraApps) await app.close();
+  await t?.close();
+});
+
+describe('under pressure', () => {
+  it('serves requests normally within the default limits', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/v1/cohorts', headers: admin.auth });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('refuses API calls with 503 problem+json and Retry-After past the heap limit, does nothing for them, and keeps /health answering', async () => {
+    const { app, auth } = await appWith({
+      UNDER_PRESSURE_MAX_HEAP_BYTES: 1,
+      UNDER_PRESSURE_SAMPLE_INTERVAL_MS: 10,
+      UNDER_PRESSURE_RETRY_AFTER_SECONDS: 7,
+    });
+    await sleep(60); // a few samples: the heap is now over its (tiny) limit
+
+    expectServiceUnavailable(await app.inject({ method: 'GET', url: '/v1/cohorts', headers: auth }), '7');
+    // Refused before authentication: a caller without credentials gets the same answer, not 401.
+    expectServiceUnavailable(await app.inject({ method: 'GET', url: '/v1/cohorts' }), '7');
+
+    const email = `pressure-${randomBytes(4).toString('hex')}@example.org`;
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v1/participants',
+      headers: auth,
+      payload: { firstName: 'Pat', lastName: 'Pressure', email, relationship: 'partner' },
+    });
+    expectServiceUnavailable(created, '7');
+    const search = await t.app.inject({ method: 'GET', url: `/v1/participants?q=${encodeURIComponent(email)}`, headers: admin.auth });
+    expect(search.statusCode).toBe(200);
+    expect((search.json() as { items: unknown[] }).items).toHaveLength(0);
+
+    // Readiness says "send no traffic here"; liveness still says the process runs (no restart under load).
+    expectServiceUnavailable(await app.inject({ method: 'GET', url: '/ready' }), '7');
+    const health = await app.inject({ method: 'GET', url: '/health' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toEqual({ status: 'ok' });
+  });
+
+  it('refuses requests while the event loop is blocked past its limit, and serves them again once it recovers', async () => {
+    const { app, auth } = await appWith({ UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: 50, UNDER_PRESSURE_SAMPLE_INTERVAL_MS: 200 });
+    const before = await app.inject({ method: 'GET', url: '/v1/cohorts', headers: auth });
+    expect(before.statusCode).toBe(200);
+
+    blockEventLoop(3000);
+    await sleep(0); // the overdue sample runs first and sees the delay
+    expectServiceUnavailable(await app.inject({ method: 'GET', url: '/v1/cohorts', headers: auth }), '10');
+
+    await sleep(800); // several calm samples
+    const after = await app.inject({ method: 'GET', url: '/v1/cohorts', headers: auth });
+    expect(after.statusCode).toBe(200);
+  });
+});

@@ -152,8 +152,9 @@ describe.skipIf(!shared)('setting up two-step verification when it is required',
     await screenshot(page, 'account-security-recovery-codes');
 
     await page.getByRole('button', { name: 'I have saved them: continue' }).click();
-    await page.waitForURL('**/participants');
-    await page.getByRole('heading', { level: 1, name: 'Participants' }).waitFor();
+    // Back to the page last asked for before set-up.
+    await page.waitForURL('**/cohorts');
+    await page.getByRole('heading', { level: 1, name: 'Cohorts' }).waitFor();
   });
 
   it('asks for a code at the next sign-in, and a recovery code works', async () => {
@@ -161,7 +162,7 @@ describe.skipIf(!shared)('setting up two-step verification when it is required',
     await page.getByText('You have signed out.').waitFor();
     await signIn();
     await page.getByRole('heading', { name: 'Enter your security code' }).waitFor();
-    await page.getByLabel('Security code').fill(recoveryCodes[0] ?? '');
+    await page.getByRole('textbox', { name: 'Security code' }).fill(recoveryCodes[0] ?? '');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
 

@@ -1,88 +1,36 @@
 // The partner examples (examples/) run as a partner's developer would run them: as separate processes
 // against the real server process (started from source with tsx, on a fresh database). If an example
 // goes stale against the API, this fails.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../modules/webhooks/signing';
+import {
+  SERVER_START_TIMEOUT_MS as START_TIMEOUT_MS,
+  freePort,
+  freshPostgresDatabase,
+  repoRoot,
+  start as startProcess,
+  startServer,
+  stop,
+  tsxArgs,
+  type Proc,
+} from './server-process';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const apiDir = join(repoRoot, 'packages/api');
 const examplesDir = join(repoRoot, 'examples');
-// Generous: on a busy CI machine tsx compiling the server and the migrations take a while.
-const START_TIMEOUT_MS = 180_000;
 const RUN_TIMEOUT_MS = 60_000;
 const TEST_TIMEOUT_MS = 150_000;
 
 const curlAvailable = spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
 if (!curlAvailable) console.warn('examples.test.ts: curl is not installed, so examples/curl/refer.sh is not run (apt-get install -y curl).');
 
-/** A process we started, with its output so far. */
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  /** Resolves with the first match of `pattern` in the output; rejects on exit or after `timeoutMs`. */
-  waitFor(pattern: RegExp, timeoutMs: number, what: string): Promise<RegExpMatchArray>;
-  exited: Promise<number | null>;
-}
-
 const started: Proc[] = [];
 
 function start(command: string, args: string[], opts: { cwd: string; env: Record<string, string> }): Proc {
-  const child = spawn(command, args, {
-    cwd: opts.cwd,
-    // Only what is given: nothing of the developer's own configuration leaks in.
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir(), ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const listeners = new Set<() => void>();
-  const keep = (chunk: Buffer) => {
-    out = (out + chunk.toString()).slice(-50_000);
-    for (const l of listeners) l();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const proc: Proc = {
-    child,
-    output: () => out,
-    exited,
-    waitFor(pattern, timeoutMs, what) {
-      return new Promise((resolve, reject) => {
-        const done = () => {
-          listeners.delete(check);
-          clearTimeout(timer);
-        };
-        const check = () => {
-          const m = out.match(pattern);
-          if (m) {
-            done();
-            resolve(m);
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`Timed out after ${timeoutMs / 1000}s waiting for ${what}. Output so far:\n${out}`));
-        }, timeoutMs);
-        listeners.add(check);
-        void exited.then((code) => {
-          if (!listeners.has(check)) return;
-          check();
-          if (!listeners.has(check)) return;
-          done();
-          reject(new Error(`The process stopped (exit ${code}) before ${what}. Output:\n${out}`));
-        });
-        check();
-      });
-    },
-  };
+  const proc = startProcess(command, args, opts);
   started.push(proc);
   return proc;
 }
@@ -95,28 +43,6 @@ async function run(command: string, args: string[], opts: { cwd: string; env: Re
   clearTimeout(timer);
   return { code, output: proc.output() };
 }
-
-async function stop(proc: Proc): Promise<void> {
-  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  proc.child.kill('SIGTERM');
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 10_000);
-  await proc.exited;
-  clearTimeout(timer);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** A TypeScript example run the way its header says: node with tsx, from the examples package. */
-const tsxArgs = (script: string) => ['--import', 'tsx', script];
 
 let baseUrl: string;
 let server: Proc;
@@ -168,27 +94,15 @@ beforeAll(async () => {
     CONSOLE_DIR: join(dataDir, 'no-console'),
   };
   if (process.env.TEST_DATABASE_URL) {
-    const name = `harbour_ex_${randomBytes(6).toString('hex')}`;
-    const base = process.env.TEST_DATABASE_URL;
-    const withClient = async (sql: string) => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      try {
-        await c.query(sql);
-      } finally {
-        await c.end();
-      }
-    };
-    await withClient(`CREATE DATABASE ${name}`);
-    dropDatabase = () => withClient(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
+    const fresh = await freshPostgresDatabase(process.env.TEST_DATABASE_URL, 'harbour_ex');
+    dropDatabase = fresh.drop;
+    env.DATABASE_URL = fresh.url;
   }
 
-  server = start(process.execPath, tsxArgs('src/server.ts'), { cwd: apiDir, env });
-  const [, url] = await server.waitFor(/Harbour is running at (http:\/\/\S+)/, START_TIMEOUT_MS, 'the server to start');
-  baseUrl = url!;
+  const running = await startServer(env);
+  server = running.proc;
+  started.push(server);
+  baseUrl = running.baseUrl;
 
   const login = await expectStatus(
     api<{ accessToken: string }>('POST', '/v1/auth/login', {}, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }),

@@ -22,7 +22,7 @@ export interface Proc {
   exited: Promise<number | null>;
 }
 
-/** Starts `command`; `onStart` sees every process (for stopping them all at the end). */
+/** Starts `command` with only `opts.env` (and PATH, HOME) in its environment. */
 export function start(command: string, args: string[], opts: { cwd: string; env: Record<string, string> }): Proc {
   const child = spawn(command, args, {
     cwd: opts.cwd,

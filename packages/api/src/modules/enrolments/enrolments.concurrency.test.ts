@@ -49,7 +49,8 @@ describe('racing for seats', () => {
       const [after] = await t.database.db.select().from(cohorts).where(eq(cohorts.id, cohort.id));
       expect(after!.status).toBe('confirmed');
     }
-  });
+    // 800 real enrolments (and their e-mails) on a 2-core machine: slow on the embedded database.
+  }, 300_000);
 
   it('simultaneous withdrawals, acceptances and enrolments never leave a free seat unoffered nor overbook', async () => {
     for (let round = 0; round < 5; round++) {

@@ -54,9 +54,9 @@ export const enrolmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, {
     },
     async (request, reply) => {
       const actor = staffOf(request);
-      const result = await withIdempotency(db, idempotencyOf(request, `staff:${actor.id}`), async () => ({
+      const result = await withIdempotency(db, idempotencyOf(request, `staff:${actor.id}`), async (tx) => ({
         status: 201,
-        body: await enrol(db, actor, request.params.id, request.body.participantId),
+        body: await enrol(tx, actor, request.params.id, request.body.participantId),
       }));
       if (!result.replayed) {
         request.log.info({ enrolmentId: result.body.id, cohortId: result.body.cohortId, status: result.body.status }, 'enrolment created');

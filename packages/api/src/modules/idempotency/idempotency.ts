@@ -5,7 +5,7 @@
 // Use in a route:
 //   schema: { headers: IdempotencyHeadersSchema, ... }
 //   handler: const idem = idempotencyOf(request, callerScope);
-//            const result = await withIdempotency(db, idem, async () => ({ status: 201, body: await createX(db, ...) }));
+//            const result = await withIdempotency(db, idem, async (db) => ({ status: 201, body: await createX(db, ...) }));
 //            return sendIdempotent(reply, result);
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -95,15 +95,18 @@ export function idempotencyOf(request: FastifyRequest, scope: string): Idempoten
 
 /**
  * Runs `run` once per (scope, key). The record is claimed in its own statement before `run` (so a
- * concurrent retry sees it in flight at once), and completed after it. `run` owns its transaction.
- * When `run` throws, the record is released: nothing was created, so the client may retry.
+ * concurrent retry sees it in flight at once), and completed in one transaction with `run`'s writes:
+ * `run` gets that transaction as its `db` (its own transaction nests in it). So a crash can never
+ * leave the write committed with the record still in flight (a retry would then do it twice): either
+ * both are there or neither is. When `run` throws, the record is released: nothing was created, so
+ * the client may retry.
  */
 export async function withIdempotency<T>(
   db: Db,
   idem: IdempotencyRequest | null,
-  run: () => Promise<{ status: number; body: T }>,
+  run: (db: Db) => Promise<{ status: number; body: T }>,
 ): Promise<IdempotentResult<T>> {
-  if (!idem) return { ...(await run()), replayed: false };
+  if (!idem) return { ...(await run(db)), replayed: false };
   const { scope, key, requestHash } = idem;
   const now = new Date();
 
@@ -128,12 +131,15 @@ export async function withIdempotency<T>(
 
   let result: { status: number; body: T };
   try {
-    result = await run();
+    result = await db.transaction(async (tx) => {
+      const done = await run(tx as unknown as Db);
+      await markDone(tx as unknown as Db, scope, key, done);
+      return done;
+    });
   } catch (err) {
     await deleteInFlight(db, scope, key);
     throw err;
   }
-  await markDone(db, scope, key, result);
   return { ...result, replayed: false };
 }
 

@@ -316,8 +316,12 @@ describe('referrals and erasure', () => {
     const partner = await partnerWithKey();
     const referrerEmail = `rita-${uniq()}@probation.example`;
     const body = referralBody(referrerEmail);
-    const res = await t.app.inject({ method: 'POST', url: '/v1/referrals', payload: body, headers: partner.auth });
+    const headers = { ...partner.auth, 'idempotency-key': `ref-${uniq()}` };
+    const res = await t.app.inject({ method: 'POST', url: '/v1/referrals', payload: body, headers });
     expect(res.statusCode).toBe(201);
+    // A retry of the same request (replayed) is not a second referral: no second acknowledgement.
+    const replay = await t.app.inject({ method: 'POST', url: '/v1/referrals', payload: body, headers });
+    expect(replay.headers['idempotent-replayed']).toBe('true');
     await deliver();
     const mails = mailsTo(referrerEmail);
     expect(mails).toHaveLength(1);

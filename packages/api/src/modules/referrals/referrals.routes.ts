@@ -46,7 +46,7 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
     async (request, reply) => {
       const partner = partnerOf(request);
       const idem = idempotencyOf(request, `partner:${partner.partnerId}`);
-      const result = await withIdempotency(db, idem, async () => ({ status: 201, body: await createReferral(db, partner, request.body) }));
+      const result = await withIdempotency(db, idem, async (tx) => ({ status: 201, body: await createReferral(tx, partner, request.body) }));
       if (!result.replayed) request.log.info({ referralId: result.body.id, partnerId: partner.partnerId }, 'referral received');
       return sendIdempotent(reply, result);
     },

@@ -97,6 +97,12 @@ const ConfigSchema = z.object({
   /** How often the limits above are measured. */
   UNDER_PRESSURE_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   UNDER_PRESSURE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /**
+   * How long a signed-in user's account state (roles, disabled, session generation) may be reused
+   * between requests instead of read again. A change made through this process (any write request)
+   * applies at once; one made by another instance is seen within this time. 0 reads it every request.
+   */
+  AUTH_USER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -10,7 +10,8 @@ export const CourseRulesFieldsSchema = z.object({
   sessionMinutes: z.number().int().min(15).max(600),
   minParticipants: z.number().int().min(1),
   maxParticipants: z.number().int().max(200),
-  feePence: z.number().int().min(0),
+  // The database stores it as a 32-bit integer: larger is refused (400), not a 500.
+  feePence: z.number().int().min(0).max(2_147_483_647),
   offerHours: z.number().int().min(1).max(720),
   atRiskDays: z.number().int().min(0).max(365),
 });

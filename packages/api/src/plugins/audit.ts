@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import { AUDIT_LOGIN_FAILED, AUDIT_LOGIN_MFA_CHALLENGED, AUDIT_LOGIN_SUCCEEDED } from '@harbour/shared';
 import type { Db } from '../db/client';
 import { sha256Hex } from '../lib/crypto';
-import { outcomeOf, recordAuditEvent, type AuditEventInput } from '../modules/audit/audit.service';
+import { auditWriter, outcomeOf, type AuditEventInput } from '../modules/audit/audit.service';
 import { verifyMfaToken } from './auth';
 
 declare module 'fastify' {
@@ -102,6 +102,8 @@ function mfaSubject(app: FastifyInstance, token: unknown) {
  */
 export const auditPlugin = fp(
   async (app: FastifyInstance, opts: { db: Db }) => {
+    // Concurrent requests share INSERTs (group commit); each answer still waits for its own record.
+    const writer = auditWriter(opts.db);
     app.addHook('onRoute', (route) => {
       const methods = ([] as string[]).concat(route.method);
       if (route.config?.audit === 'read' && methods.some((m) => !READ_METHODS.has(m))) {
@@ -130,7 +132,7 @@ export const auditPlugin = fp(
             statusCode: reply.statusCode,
           };
         }
-        if (event) await recordAuditEvent(opts.db, event);
+        if (event) await writer.record(event);
       } catch (err) {
         request.log.error(
           { action: event?.action, entityType: event?.entityType, entityId: event?.entityId, errorCode: (err as { code?: unknown }).code },

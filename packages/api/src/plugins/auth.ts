@@ -5,7 +5,7 @@ import { can, type Action, type PartnerScope, type StaffRole } from '@harbour/sh
 import type { Config } from '../config';
 import type { Db } from '../db/client';
 import { AppError } from '../lib/app-error';
-import { findUserById } from '../modules/users/users.repo';
+import { findUserById, type UserRow } from '../modules/users/users.repo';
 import { authenticatePartner } from '../modules/partners/partner-auth';
 
 export const JWT_AUDIENCE = 'harbour-api';
@@ -85,6 +85,33 @@ export const authPlugin = fp(
     app.decorateRequest('staff', null);
     app.decorateRequest('partner', null);
 
+    // The signed-in user's row, reused for AUTH_USER_CACHE_MS instead of one query per request. Every
+    // write request handled here empties it before its answer leaves, so a change made through this
+    // process (disable, sign out everywhere, roles) applies to the very next request. A fetch that
+    // overlapped such a write is not kept (the epoch moved on).
+    const cacheMs = opts.config.AUTH_USER_CACHE_MS;
+    const cache = new Map<string, { user: UserRow; until: number }>();
+    let epoch = 0;
+    const userById = async (id: string): Promise<UserRow | undefined> => {
+      if (cacheMs <= 0) return findUserById(opts.db, id);
+      const hit = cache.get(id);
+      if (hit && hit.until > Date.now()) return hit.user;
+      const startedIn = epoch;
+      const user = await findUserById(opts.db, id);
+      if (user && startedIn === epoch) {
+        if (cache.size >= 10_000) cache.clear();
+        cache.set(id, { user, until: Date.now() + cacheMs });
+      }
+      return user;
+    };
+    app.addHook('onSend', async (request, _reply, payload) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') {
+        epoch += 1;
+        if (cache.size > 0) cache.clear();
+      }
+      return payload;
+    });
+
     // Every /v1 route must say who may call it; a route without a rule is a bug caught at start-up.
     app.addHook('onRoute', (route) => {
       if (route.url.startsWith('/v1/') && !route.config?.access) {
@@ -112,7 +139,7 @@ export const authPlugin = fp(
           ? new AppError('TOKEN_EXPIRED', 401, 'Your session has expired. Sign in again.')
           : new AppError('TOKEN_INVALID', 401, 'The access token is not valid.');
       }
-      const user = await findUserById(opts.db, claims.sub);
+      const user = await userById(claims.sub);
       // Disabled users and tokens issued before their sessions were ended (password change, revoke,
       // disable) stop working at once.
       if (

@@ -12,7 +12,8 @@ import { createOpenCohort, createParticipants, type CohortRow, type ParticipantR
 let t: TestApp;
 let coordinator: Awaited<ReturnType<TestApp['staff']>>;
 beforeAll(async () => {
-  t = await buildTestApp();
+  // Load shedding (503) would measure this loaded test process rather than the app: off.
+  t = await buildTestApp({ UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: 0 });
   coordinator = await t.staff(['coordinator']);
 }, 120_000);
 afterAll(async () => t?.close());

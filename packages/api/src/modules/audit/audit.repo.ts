@@ -9,6 +9,11 @@ export async function insertAuditEvent(db: Db, values: NewAuditEventRow): Promis
   await db.insert(auditEvents).values(values);
 }
 
+/** Many events in one statement (the audit writer's group commit). */
+export async function insertAuditEvents(db: Db, values: NewAuditEventRow[]): Promise<void> {
+  if (values.length > 0) await db.insert(auditEvents).values(values);
+}
+
 export interface AuditEventFilter {
   actorId?: string;
   entityType?: string;

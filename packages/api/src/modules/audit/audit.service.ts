@@ -2,7 +2,7 @@ import type { AuditActorKind, AuditEvent, AuditEventListQuery, AuditOutcome } fr
 import type { Db } from '../../db/client';
 import { AppError } from '../../lib/app-error';
 import { decodeCursor, toPage } from '../../lib/cursor';
-import { insertAuditEvent, listAuditEvents, type AuditEventRow } from './audit.repo';
+import { insertAuditEvent, insertAuditEvents, listAuditEvents, type AuditEventRow, type NewAuditEventRow } from './audit.repo';
 
 /** One audit event. Ids and names of things only: never a body, an e-mail, a name or an answer. */
 export interface AuditEventInput {
@@ -27,7 +27,11 @@ export interface AuditEventInput {
  * committed (or rolled back) with the change it describes. Errors propagate: the caller decides.
  */
 export async function recordAuditEvent(db: Db, event: AuditEventInput): Promise<void> {
-  await insertAuditEvent(db, {
+  await insertAuditEvent(db, auditRowOf(event));
+}
+
+function auditRowOf(event: AuditEventInput): NewAuditEventRow {
+  return {
     at: event.at ?? new Date(),
     actorKind: event.actorKind,
     actorId: event.actorId ?? null,
@@ -39,7 +43,53 @@ export async function recordAuditEvent(db: Db, event: AuditEventInput): Promise<
     statusCode: event.statusCode ?? null,
     ip: event.ip ?? null,
     requestId: event.requestId ?? null,
-  });
+  };
+}
+
+export interface AuditWriter {
+  /** Resolves once the event is committed; rejects if it could not be stored. */
+  record(event: AuditEventInput): Promise<void>;
+}
+
+/**
+ * Group commit for events recorded outside a service's transaction (the audit plugin): while one
+ * INSERT is being written, the events of other requests queue and then go together in the next one,
+ * so under load many requests share one statement and one commit instead of paying for one each.
+ * `record` still resolves only once its own event is committed: an answer never leaves before its
+ * record is stored. A batch that fails is retried one event at a time, so one bad event fails only
+ * its own request. With no concurrency a batch is a single event, written at once.
+ */
+export function auditWriter(db: Db, opts: { maxBatch?: number } = {}): AuditWriter {
+  const maxBatch = opts.maxBatch ?? 500;
+  const queue: { row: NewAuditEventRow; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  let flushing = false;
+
+  const flush = async () => {
+    flushing = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.splice(0, maxBatch);
+        try {
+          await insertAuditEvents(db, batch.map((p) => p.row));
+          for (const p of batch) p.resolve();
+        } catch (err) {
+          if (batch.length === 1) batch[0]!.reject(err);
+          else for (const p of batch) await insertAuditEvent(db, p.row).then(p.resolve, p.reject);
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  };
+
+  return {
+    record(event) {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ row: auditRowOf(event), resolve, reject });
+        if (!flushing) void flush();
+      });
+    },
+  };
 }
 
 /** success below 400; denied for 401/403 (and 429, a refused attempt); failed otherwise. */

@@ -100,6 +100,9 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       });
     },
   });
+  // A client that dies mid-conversation (a crash test kills the server process) resets its connection:
+  // that is no reason to crash the test process.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {

@@ -1,0 +1,751 @@
+// `pnpm bench`: Harbour under load, against a floor. For each database (PostgreSQL, PGlite) and data
+// size (1× and 10×) it seeds a fresh database, starts Harbour's real server and the floor server
+// (bench/floor-server.ts: the same queries in raw SQL, nothing else) as child processes on the same
+// data, and measures both with autocannon, endpoint by endpoint, in the same run. It prints a table,
+// judges the targets and writes bench/results/<date>.json.
+//
+//   pnpm bench                     the full run (1× and 10× data, both databases; ~20–30 minutes)
+//   pnpm bench --quick             a smoke run: 0.1× data, short loads
+//   pnpm bench --soak[=MINUTES]    a steady mixed load on Harbour alone, sampling its memory (default 10 min)
+//   --postgres-only | --pglite-only, --scales=1,10, --duration=S, --warmup=S, --connections=N,
+//   --check (exit 1 when a target is not met), --no-save, --only=<endpoint name part>,
+//   --profile=DIR (Harbour writes a V8 CPU profile there when it stops)
+//
+// PostgreSQL: DATABASE_URL, or the local server at postgres://postgres@127.0.0.1:5432/postgres; a fresh
+// database harbour_bench_<time> is created and dropped afterwards.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { testConfig } from '../src/config';
+import { createDb } from '../src/db/client';
+import { seedBase } from '../src/db/seed';
+import { createKeyring, initEncryption } from '../src/lib/encryption';
+import { encodeAnswers } from '../src/modules/declarations/answers-codec';
+import { generatePartnerKey } from '../src/modules/partners/partner-auth';
+import { enrolPairs, readTargets, rowsOf, seedBench, sizesOf, type BenchCounts, type EnrolPair } from './seed';
+
+const apiDir = fileURLToPath(new URL('..', import.meta.url));
+const resultsDir = join(apiDir, 'bench', 'results');
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    soak: { type: 'string' },
+    'postgres-only': { type: 'boolean', default: false },
+    'pglite-only': { type: 'boolean', default: false },
+    scales: { type: 'string' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string' },
+    check: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    profile: { type: 'string' },
+    'no-save': { type: 'boolean', default: false },
+  },
+  // `--soak` alone means the default length.
+  args: process.argv.slice(2).map((a) => (a === '--soak' ? '--soak=' : a)),
+  strict: true,
+});
+
+const quick = args.quick;
+const options = {
+  quick,
+  scales: (args.scales ?? (quick ? '0.1' : '1,10')).split(',').map(Number),
+  duration: Number(args.duration ?? (quick ? 4 : 10)),
+  warmup: Number(args.warmup ?? (quick ? 1 : 3)),
+  connections: Number(args.connections ?? 32),
+  databases: (['postgres', 'pglite'] as const).filter((d) => !(d === 'postgres' && args['pglite-only']) && !(d === 'pglite' && args['postgres-only'])),
+  soakMinutes: args.soak === undefined ? undefined : Number(args.soak || (quick ? 1 : 10)),
+};
+
+const TARGETS = { readRatio: 0.6, writeRatio: 0.5, readP99Ms: 50, scaleLatency: 1.5, soakGrowth: 0.1 };
+
+// ---------------------------------------------------------------------------------------------
+// Child processes (only those started here are ever stopped)
+
+interface Proc {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+const children = new Set<Proc>();
+
+function start(args: string[], env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, args, {
+    cwd: apiDir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = (chunk: Buffer) => void (out = (out + chunk.toString()).slice(-20_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const proc: Proc = { child, output: () => out, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+  children.add(proc);
+  return proc;
+}
+
+async function waitFor(proc: Proc, pattern: RegExp, what: string, timeoutMs = 180_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const m = proc.output().match(pattern);
+    if (m) return m[1]!;
+    if (proc.child.exitCode !== null) throw new Error(`${what} stopped (exit ${proc.child.exitCode}):\n${proc.output()}`);
+    await sleep(100);
+  }
+  throw new Error(`Timed out waiting for ${what}:\n${proc.output()}`);
+}
+
+async function stop(proc: Proc): Promise<void> {
+  children.delete(proc);
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  proc.child.kill('SIGTERM');
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 10_000);
+  await proc.exited;
+  clearTimeout(timer);
+}
+
+process.on('exit', () => {
+  for (const p of children) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const p of children) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    void cleanups().finally(() => process.exit(130));
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resident memory of a process, from /proc (Linux), in MiB. */
+function rssMiB(pid: number | undefined): number | null {
+  if (!pid || !existsSync(`/proc/${pid}/status`)) return null;
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 102.4) / 10 : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A database with benchmark data
+
+interface Prepared {
+  kind: 'postgres' | 'pglite';
+  scale: number;
+  counts: BenchCounts;
+  seedSeconds: number;
+  /** For Harbour. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** For the floor: the same URL, or a copy of the PGlite folder (PGlite is one process's). */
+  floorDir?: string;
+  env: Record<string, string>;
+  admin: { id: string; email: string; password: string };
+  partner: { id: string; key: string };
+  cohortIds: string[];
+  participantIds: string[];
+  pairs: EnrolPair[];
+  cleanup(): Promise<void>;
+}
+
+const pending = new Set<() => Promise<void>>();
+async function cleanups() {
+  for (const fn of [...pending]) {
+    pending.delete(fn);
+    await fn().catch(() => {});
+  }
+}
+
+const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function adminQuery(text: string) {
+  const c = new pg.Client({ connectionString: baseUrl });
+  await c.connect();
+  try {
+    await c.query(text);
+  } finally {
+    await c.end();
+  }
+}
+
+async function prepare(kind: 'postgres' | 'pglite', scale: number): Promise<Prepared> {
+  const started = Date.now();
+  const dataDir = mkdtempSync(join(tmpdir(), 'harbour-bench-'));
+  let databaseUrl: string | undefined;
+  let dbName: string | undefined;
+  let floorDir: string | undefined;
+  if (kind === 'postgres') {
+    dbName = `harbour_bench_${Date.now()}`;
+    await adminQuery(`CREATE DATABASE ${dbName}`);
+    const url = new URL(baseUrl);
+    url.pathname = `/${dbName}`;
+    databaseUrl = url.toString();
+  }
+  const cleanup = async () => {
+    pending.delete(cleanup);
+    if (dbName) await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    rmSync(dataDir, { recursive: true, force: true });
+    if (floorDir) rmSync(floorDir, { recursive: true, force: true });
+  };
+  pending.add(cleanup);
+
+  const admin = { id: '', email: 'bench-admin@bench.example', password: `Bench-${randomBytes(18).toString('base64url')}` };
+  const dataKey = randomBytes(32).toString('base64');
+  initEncryption(createKeyring({ key: dataKey }));
+  const partnerKey = generatePartnerKey();
+
+  const database = createDb({ url: databaseUrl, dataDir, poolSize: 4 });
+  let prepared: Omit<Prepared, 'floorDir' | 'cleanup' | 'env' | 'seedSeconds'>;
+  try {
+    await database.migrate();
+    const seeded = await seedBase(database.db, testConfig({ ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }));
+    const db = database.db;
+    admin.id = (await rowsOf<{ id: string }>(db, `SELECT id FROM users WHERE email = '${admin.email}'`))[0]!.id;
+    const versionId = (await rowsOf<{ id: string }>(db, `SELECT id FROM declaration_versions WHERE course_id = '${seeded.courseId}'`))[0]!.id;
+    const answer = (images: 'yes' | 'unsure', contact: 'yes' | 'no') =>
+      encodeAnswers({ offenceInvolvesImages: images, accusedOfContactOffence: contact, accusedOfOnlineContactWithChild: 'no', accusedOfGrooming: 'no' });
+    log(`Seeding ${kind} at ${scale}× (${sizesOf(scale).participants.toLocaleString('en-GB')} participants)…`);
+    const { counts, partnerId } = await seedBench(
+      db,
+      {
+        scale,
+        adminId: admin.id,
+        courseId: seeded.courseId!,
+        declarationVersionId: versionId,
+        answers: { eligible: answer('yes', 'no'), needsReview: answer('unsure', 'no'), ineligible: answer('yes', 'yes') },
+        partnerKey: { prefix: partnerKey.prefix, hash: partnerKey.hash },
+      },
+      log,
+    );
+    const targets = await readTargets(db, { cohorts: 500, participants: 2000 });
+    const pairs = await enrolPairs(db, 1200);
+    prepared = { kind, scale, counts, databaseUrl, dataDir, admin, partner: { id: partnerId, key: partnerKey.key }, ...targets, pairs };
+  } finally {
+    await database.close();
+  }
+  if (kind === 'pglite') {
+    floorDir = mkdtempSync(join(tmpdir(), 'harbour-bench-floor-'));
+    cpSync(join(dataDir, 'pgdata'), join(floorDir, 'pgdata'), { recursive: true });
+  }
+  const env: Record<string, string> = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ...(databaseUrl && { DATABASE_URL: databaseUrl }),
+    DATA_ENCRYPTION_KEY: dataKey,
+    JWT_SECRET: randomBytes(36).toString('base64url'),
+    MFA_REQUIRED: 'false',
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '1000000000',
+    PARTNER_RATE_LIMIT_PER_MINUTE: '1000000000',
+    // The scheduler and the outbox worker run once at start, then stay out of the measurements.
+    JOBS_INTERVAL_SECONDS: '3600',
+    OUTBOX_POLL_MS: '600000',
+    CONSOLE_DIR: join(dataDir, 'no-console'),
+  };
+  return { ...prepared, floorDir, env, seedSeconds: (Date.now() - started) / 1000, cleanup };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+
+interface Servers {
+  harbour: { url: string; proc: Proc };
+  floor?: { url: string; proc: Proc };
+  staffAuth: string;
+  stop(): Promise<void>;
+}
+
+async function startServers(p: Prepared, withFloor: boolean): Promise<Servers> {
+  const profile = args.profile ? [`--cpu-prof`, `--cpu-prof-dir=${args.profile}`] : [];
+  const harbour = start([...profile, '--import', 'tsx', 'src/server.ts'], p.env);
+  let floor: Proc | undefined;
+  try {
+    const harbourUrl = await waitFor(harbour, /Harbour is running at (http:\/\/\S+)/, 'Harbour');
+    let floorUrl: string | undefined;
+    if (withFloor) {
+      floor = start(['--import', 'tsx', 'bench/floor-server.ts'], {
+        ...(p.databaseUrl ? { FLOOR_DATABASE_URL: p.databaseUrl } : { FLOOR_PGLITE_DIR: p.floorDir! }),
+        FLOOR_PARTNER_ID: p.partner.id,
+        FLOOR_ACTOR_ID: p.admin.id,
+        FLOOR_POOL_SIZE: '10',
+      });
+      floorUrl = await waitFor(floor, /Floor listening at (http:\/\/\S+)/, 'the floor server');
+    }
+    const res = await fetch(`${harbourUrl}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: p.admin.email, password: p.admin.password }),
+    });
+    if (res.status !== 200) throw new Error(`sign-in failed: HTTP ${res.status} ${await res.text()}`);
+    const { accessToken } = (await res.json()) as { accessToken: string };
+    // The scheduler's first pass (run at start) settles before anything is measured.
+    await sleep(2000);
+    return {
+      harbour: { url: harbourUrl, proc: harbour },
+      floor: floor && floorUrl ? { url: floorUrl, proc: floor } : undefined,
+      staffAuth: `Bearer ${accessToken}`,
+      async stop() {
+        await stop(harbour);
+        if (floor) await stop(floor);
+      },
+    };
+  } catch (err) {
+    await stop(harbour);
+    if (floor) await stop(floor);
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+type Req = autocannon.Request;
+const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
+
+/** A FIFO of enrol pairs: a pair is out while its enrol → withdraw cycle runs, and back when it ends. */
+class PairPool {
+  private queue: EnrolPair[];
+  lost = 0;
+  constructor(pairs: EnrolPair[]) {
+    this.queue = [...pairs];
+  }
+  take(): EnrolPair {
+    const pair = this.queue.shift();
+    if (!pair) throw new Error('The enrol pool ran dry: more connections than (cohort, person) pairs.');
+    return pair;
+  }
+  give(pair: EnrolPair) {
+    this.queue.push(pair);
+  }
+  get size() {
+    return this.queue.length;
+  }
+}
+
+interface Ctx {
+  pair?: EnrolPair;
+  enrolmentId?: string;
+}
+
+interface Endpoint {
+  name: string;
+  kind: 'read' | 'write';
+  /** Requests for one connection's loop; `auth` is read on every request (tokens are refreshed during a soak). */
+  requests(target: Target): Req[];
+}
+
+interface Target {
+  auth: () => string;
+  partnerKey: string;
+  prepared: Prepared;
+  pool: PairPool;
+}
+
+const json = (auth: string, extra: Record<string, string> = {}) => ({ authorization: auth, 'content-type': 'application/json', ...extra });
+
+function referralBody(): string {
+  const n = Math.floor(Math.random() * 1_000_000);
+  return JSON.stringify({
+    person: { firstName: 'Referred', lastName: `Person ${n}`, email: `referred.${n}@bench.example` },
+    relationship: 'partner',
+    consentToShare: true,
+    referrer: { name: 'Case Worker', email: 'worker@partner.example' },
+  });
+}
+
+const ENDPOINTS: Endpoint[] = [
+  {
+    name: 'list cohorts (25)',
+    kind: 'read',
+    requests: (t) => [{ method: 'GET', setupRequest: (r) => ({ ...r, path: '/v1/cohorts?limit=25', headers: { authorization: t.auth() } }) }],
+  },
+  {
+    name: 'cohort roster',
+    kind: 'read',
+    requests: (t) => [
+      {
+        method: 'GET',
+        setupRequest: (r) => ({ ...r, path: `/v1/cohorts/${pick(t.prepared.cohortIds)}/enrolments`, headers: { authorization: t.auth() } }),
+      },
+    ],
+  },
+  {
+    name: 'participant read (audited)',
+    kind: 'read',
+    requests: (t) => [
+      {
+        method: 'GET',
+        setupRequest: (r) => ({ ...r, path: `/v1/participants/${pick(t.prepared.participantIds)}`, headers: { authorization: t.auth() } }),
+      },
+    ],
+  },
+  {
+    name: 'enrol + withdraw',
+    kind: 'write',
+    requests: (t) => [
+      {
+        method: 'POST',
+        setupRequest: (r, context) => {
+          const ctx = context as Ctx;
+          ctx.pair = t.pool.take();
+          return { ...r, path: `/v1/cohorts/${ctx.pair.cohortId}/enrolments`, headers: json(t.auth()), body: JSON.stringify({ participantId: ctx.pair.participantId }) };
+        },
+        onResponse: (status, body, context) => {
+          const ctx = context as Ctx;
+          if (status === 201) ctx.enrolmentId = (JSON.parse(body) as { id: string }).id;
+          else if (ctx.pair) t.pool.lost++; // left out of the pool: its state is unknown
+        },
+      },
+      {
+        method: 'POST',
+        // No enrolment to withdraw (the enrol failed): start the loop again.
+        setupRequest: (r, context) => {
+          const ctx = context as Ctx;
+          return (ctx.enrolmentId ? { ...r, path: `/v1/enrolments/${ctx.enrolmentId}/withdraw`, headers: { authorization: t.auth() } } : undefined) as Req;
+        },
+        onResponse: (status, _body, context) => {
+          const ctx = context as Ctx;
+          if (status === 200 && ctx.pair) t.pool.give(ctx.pair);
+          else t.pool.lost++;
+        },
+      },
+    ],
+  },
+  {
+    name: 'create referral (Idempotency-Key)',
+    kind: 'write',
+    requests: (t) => [
+      {
+        method: 'POST',
+        setupRequest: (r) => ({ ...r, path: '/v1/referrals', headers: json(`Bearer ${t.partnerKey}`, { 'idempotency-key': randomUUID() }), body: referralBody() }),
+      },
+    ],
+  },
+];
+
+interface Stats {
+  rps: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  statusCodes: Record<string, number>;
+  serverRssMiB: number | null;
+}
+
+function fire(url: string, requests: Req[], seconds: number, connections: number): { instance: autocannon.Instance; done: Promise<autocannon.Result> } {
+  let instance!: autocannon.Instance;
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    instance = autocannon({ url, connections, duration: seconds, requests, timeout: 30 }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+  return { instance, done };
+}
+
+async function measure(url: string, endpoint: Endpoint, target: Target, pid: number | undefined): Promise<Stats> {
+  if (options.warmup > 0) await fire(url, endpoint.requests(target), options.warmup, options.connections).done;
+  const r = await fire(url, endpoint.requests(target), options.duration, options.connections).done;
+  const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, v]) => [code, v?.count ?? 0]));
+  return {
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    mean: Math.round(r.latency.mean * 10) / 10,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    statusCodes,
+    serverRssMiB: rssMiB(pid),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs
+
+interface EndpointResult {
+  endpoint: string;
+  kind: 'read' | 'write';
+  floor: Stats;
+  harbour: Stats;
+  ratio: number;
+}
+
+interface RunResult {
+  database: 'postgres' | 'pglite';
+  scale: number;
+  counts: BenchCounts;
+  seedSeconds: number;
+  endpoints: EndpointResult[];
+}
+
+function log(msg: string) {
+  console.log(msg);
+}
+
+async function compare(kind: 'postgres' | 'pglite', scale: number): Promise<RunResult> {
+  const p = await prepare(kind, scale);
+  try {
+    log(`Seeded in ${p.seedSeconds.toFixed(0)} s: ${JSON.stringify(p.counts)}`);
+    const servers = await startServers(p, true);
+    try {
+      // Disjoint people for the two servers: on PostgreSQL they share the database.
+      const half = (odd: number) => new PairPool(p.pairs.filter((_, i) => i % 2 === odd));
+      const floorTarget: Target = { auth: () => servers.staffAuth, partnerKey: p.partner.key, prepared: p, pool: half(0) };
+      const harbourTarget: Target = { ...floorTarget, pool: half(1) };
+      const endpoints: EndpointResult[] = [];
+      for (const endpoint of ENDPOINTS.filter((e) => !args.only || e.name.includes(args.only))) {
+        const floor = await measure(servers.floor!.url, endpoint, floorTarget, servers.floor!.proc.child.pid);
+        const harbour = await measure(servers.harbour.url, endpoint, harbourTarget, servers.harbour.proc.child.pid);
+        const ratio = floor.rps > 0 ? Math.round((harbour.rps / floor.rps) * 100) / 100 : 0;
+        endpoints.push({ endpoint: endpoint.name, kind: endpoint.kind, floor, harbour, ratio });
+        log(
+          `  ${endpoint.name.padEnd(36)} floor ${String(floor.rps).padStart(6)} req/s p99 ${floor.p99} ms | ` +
+            `harbour ${String(harbour.rps).padStart(6)} req/s p99 ${harbour.p99} ms | ratio ${ratio}` +
+            (harbour.non2xx + floor.non2xx > 0 ? `  non-2xx: floor ${JSON.stringify(floor.statusCodes)} harbour ${JSON.stringify(harbour.statusCodes)}` : ''),
+        );
+      }
+      return { database: kind, scale, counts: p.counts, seedSeconds: Math.round(p.seedSeconds), endpoints };
+    } finally {
+      await servers.stop();
+    }
+  } finally {
+    await p.cleanup();
+  }
+}
+
+interface SoakResult {
+  database: 'postgres' | 'pglite';
+  scale: number;
+  minutes: number;
+  connections: number;
+  requests: number;
+  non2xx: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  samples: { atSeconds: number; rssMiB: number | null }[];
+  warmupSeconds: number;
+  rssAfterWarmupMiB: number;
+  rssAtEndMiB: number;
+  growth: number;
+  flat: boolean;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+async function soak(kind: 'postgres' | 'pglite', minutes: number): Promise<SoakResult> {
+  const scale = options.scales[0] ?? 1;
+  const p = await prepare(kind, scale);
+  try {
+    const servers = await startServers(p, false);
+    try {
+      let auth = servers.staffAuth;
+      // Access tokens live 15 minutes at most: sign in again every 10.
+      const refresh = setInterval(async () => {
+        const res = await fetch(`${servers.harbour.url}/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: p.admin.email, password: p.admin.password }),
+        }).catch(() => undefined);
+        if (res?.status === 200) auth = `Bearer ${((await res.json()) as { accessToken: string }).accessToken}`;
+      }, 10 * 60_000);
+      const target: Target = { auth: () => auth, partnerKey: p.partner.key, prepared: p, pool: new PairPool(p.pairs) };
+      // One connection's loop: every benchmarked endpoint in turn.
+      const requests = ENDPOINTS.flatMap((e) => e.requests(target));
+      const seconds = Math.round(minutes * 60);
+      const warmupSeconds = Math.min(120, Math.max(10, Math.round(seconds * 0.2)));
+      const pid = servers.harbour.proc.child.pid;
+      const samples: SoakResult['samples'] = [];
+      const t0 = Date.now();
+      const sampler = setInterval(() => samples.push({ atSeconds: Math.round((Date.now() - t0) / 1000), rssMiB: rssMiB(pid) }), 5000);
+      log(`Soak: ${minutes} min of mixed load on Harbour (${kind}, ${scale}×, ${options.connections} connections); memory sampled every 5 s…`);
+      const r = await fire(servers.harbour.url, requests, seconds, options.connections).done;
+      clearInterval(sampler);
+      clearInterval(refresh);
+      const after = samples.filter((s) => s.atSeconds >= warmupSeconds && s.rssMiB !== null).map((s) => s.rssMiB!);
+      const first = median(after.slice(0, 3));
+      const last = median(after.slice(-3));
+      const growth = first > 0 ? Math.round(((last - first) / first) * 1000) / 1000 : 0;
+      return {
+        database: kind,
+        scale,
+        minutes,
+        connections: options.connections,
+        requests: r.requests.total,
+        non2xx: r.non2xx,
+        rps: Math.round(r.requests.average),
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        samples,
+        warmupSeconds,
+        rssAfterWarmupMiB: first,
+        rssAtEndMiB: last,
+        growth,
+        flat: Math.abs(growth) <= TARGETS.soakGrowth,
+      };
+    } finally {
+      await servers.stop();
+    }
+  } finally {
+    await p.cleanup();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets, table, results
+
+interface TargetCheck {
+  target: string;
+  value: string;
+  met: boolean;
+}
+
+function judge(runs: RunResult[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const run of runs) {
+    const where = `${run.database} ${run.scale}×`;
+    for (const e of run.endpoints) {
+      const min = e.kind === 'read' ? TARGETS.readRatio : TARGETS.writeRatio;
+      checks.push({ target: `${where} ${e.endpoint}: req/s ≥ ${min} of the floor`, value: String(e.ratio), met: e.ratio >= min });
+      if (e.kind === 'read' && run.database === 'postgres') {
+        checks.push({ target: `${where} ${e.endpoint}: p99 ≤ ${TARGETS.readP99Ms} ms`, value: `${e.harbour.p99} ms`, met: e.harbour.p99 <= TARGETS.readP99Ms });
+      }
+      if (e.harbour.non2xx > 0) {
+        checks.push({ target: `${where} ${e.endpoint}: every answer 2xx`, value: JSON.stringify(e.harbour.statusCodes), met: false });
+      }
+    }
+  }
+  // Latency at 10× data within 1.5× of 1× (list and participant read; median latency).
+  for (const db of options.databases) {
+    const base = runs.find((r) => r.database === db && r.scale === 1);
+    const big = runs.find((r) => r.database === db && r.scale === 10);
+    if (!base || !big) continue;
+    for (const name of ['list cohorts (25)', 'participant read (audited)']) {
+      const a = base.endpoints.find((e) => e.endpoint === name)?.harbour;
+      const b = big.endpoints.find((e) => e.endpoint === name)?.harbour;
+      if (!a || !b) continue;
+      const ratio = Math.round((b.p50 / Math.max(a.p50, 0.1)) * 100) / 100;
+      checks.push({
+        target: `${db} ${name}: p50 at 10× ≤ ${TARGETS.scaleLatency}× of 1×`,
+        value: `${b.p50} vs ${a.p50} ms (${ratio}×; p99 ${b.p99} vs ${a.p99} ms)`,
+        met: ratio <= TARGETS.scaleLatency,
+      });
+    }
+  }
+  return checks;
+}
+
+function table(runs: RunResult[]): string {
+  const head = ['database', 'data', 'endpoint', 'floor req/s', 'floor p50/p99 ms', 'harbour req/s', 'harbour p50/p99 ms', 'ratio'];
+  const rows = runs.flatMap((r) =>
+    r.endpoints.map((e) => [
+      r.database,
+      `${r.scale}×`,
+      e.endpoint,
+      String(e.floor.rps),
+      `${e.floor.p50} / ${e.floor.p99}`,
+      String(e.harbour.rps),
+      `${e.harbour.p50} / ${e.harbour.p99}`,
+      e.ratio.toFixed(2),
+    ]),
+  );
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
+  return [line(head), `|${widths.map((w, i) => (i >= 3 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+async function postgresVersion(): Promise<string | null> {
+  if (!options.databases.includes('postgres')) return null;
+  const c = new pg.Client({ connectionString: baseUrl });
+  try {
+    await c.connect();
+    return String((await c.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version);
+  } catch {
+    return null;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+async function main() {
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    postgres: await postgresVersion(),
+    loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+  if (machine.loadAverageAtStart[0]! > machine.cpus * 0.5) {
+    log(`WARNING: the machine is busy (load average ${machine.loadAverageAtStart[0]} on ${machine.cpus} cores): figures will be noisy.`);
+  }
+  const started = new Date();
+  let runs: RunResult[] = [];
+  let soakResult: SoakResult | undefined;
+  let checks: TargetCheck[];
+  if (options.soakMinutes !== undefined) {
+    soakResult = await soak(options.databases[0]!, options.soakMinutes);
+    checks = [
+      {
+        target: `soak: RSS flat after warm-up (within ${TARGETS.soakGrowth * 100}%)`,
+        value: `${soakResult.rssAfterWarmupMiB} → ${soakResult.rssAtEndMiB} MiB (${(soakResult.growth * 100).toFixed(1)}%)`,
+        met: soakResult.flat,
+      },
+      { target: 'soak: every answer 2xx', value: String(soakResult.non2xx), met: soakResult.non2xx === 0 },
+    ];
+    log(
+      `\nSoak: ${soakResult.requests.toLocaleString('en-GB')} requests, ${soakResult.rps} req/s, p50 ${soakResult.p50} ms, p99 ${soakResult.p99} ms; ` +
+        `RSS ${soakResult.samples.map((s) => s.rssMiB).join(' ')} MiB`,
+    );
+  } else {
+    for (const scale of options.scales) {
+      for (const db of options.databases) runs.push(await compare(db, scale));
+    }
+    runs = runs.sort((a, b) => (a.database === b.database ? a.scale - b.scale : a.database === 'postgres' ? -1 : 1));
+    checks = judge(runs);
+    log(`\n${table(runs)}\n`);
+  }
+  for (const c of checks) log(`${c.met ? 'met    ' : 'NOT MET'}  ${c.target}: ${c.value}`);
+  const loadAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
+  log(`\nLoad average at start ${machine.loadAverageAtStart.join(' ')}, at end ${loadAtEnd.join(' ')} (${machine.cpus} cores).`);
+
+  if (!args['no-save']) {
+    mkdirSync(resultsDir, { recursive: true });
+    const day = started.toISOString().slice(0, 10);
+    const kind = options.soakMinutes !== undefined ? '-soak' : quick ? '-quick' : '';
+    let file = join(resultsDir, `${day}${kind}.json`);
+    if (existsSync(file)) file = join(resultsDir, `${day}${kind}-${started.toISOString().slice(11, 19).replace(/:/g, '')}.json`);
+    const { soakMinutes: _soakMinutes, ...runOptions } = options;
+    writeFileSync(
+      file,
+      `${JSON.stringify(
+        { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: loadAtEnd }, options: runOptions, targets: TARGETS, runs, soak: soakResult, checks },
+        null,
+        2,
+      )}\n`,
+    );
+    log(`Results written to ${file}`);
+  }
+  if (args.check && checks.some((c) => !c.met)) process.exit(1);
+}
+
+main()
+  .catch(async (err) => {
+    console.error(err);
+    await cleanups();
+    process.exitCode = 2;
+  })
+  .finally(() => {
+    for (const p of children) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+  });

@@ -630,6 +630,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/participants/{id}/enrolments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A participant’s enrolments, newest first, with cohort, waitlist place, offer expiry and payment
+         * @description Facilitators see only enrolments in cohorts assigned to them (none there: 404).
+         */
+        get: operations["listParticipantEnrolments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cohorts/{id}/roster.csv": {
         parameters: {
             query?: never;
@@ -1474,6 +1494,34 @@ export interface components {
             /** Format: uuid */
             enrolmentId: string;
             items: components["schemas"]["EnrolmentEventInput"][];
+        };
+        ParticipantEnrolmentInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            courseId: string;
+            cohort: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                /** @enum {string} */
+                status: "draft" | "open" | "confirmed" | "in_progress" | "completed" | "cancelled";
+                firstSessionAt: string | null;
+            };
+            /** @enum {string} */
+            status: "waitlisted" | "offered" | "confirmed" | "completed" | "declined" | "expired" | "withdrawn" | "removed";
+            waitlistPosition?: number;
+            offerExpiresAt: string | null;
+            /** @enum {string} */
+            paymentStatus: "unpaid" | "paid" | "waived" | "refunded";
+            endedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ParticipantEnrolmentListInput: {
+            /** Format: uuid */
+            participantId: string;
+            items: components["schemas"]["ParticipantEnrolmentInput"][];
         };
         LatestDeclarationSummaryInput: {
             /** Format: uuid */
@@ -2395,6 +2443,34 @@ export interface components {
             /** Format: uuid */
             enrolmentId: string;
             items: components["schemas"]["EnrolmentEvent"][];
+        };
+        ParticipantEnrolment: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            courseId: string;
+            cohort: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                /** @enum {string} */
+                status: "draft" | "open" | "confirmed" | "in_progress" | "completed" | "cancelled";
+                firstSessionAt: string | null;
+            };
+            /** @enum {string} */
+            status: "waitlisted" | "offered" | "confirmed" | "completed" | "declined" | "expired" | "withdrawn" | "removed";
+            waitlistPosition?: number;
+            offerExpiresAt: string | null;
+            /** @enum {string} */
+            paymentStatus: "unpaid" | "paid" | "waived" | "refunded";
+            endedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ParticipantEnrolmentList: {
+            /** Format: uuid */
+            participantId: string;
+            items: components["schemas"]["ParticipantEnrolment"][];
         };
         LatestDeclarationSummary: {
             /** Format: uuid */
@@ -6471,6 +6547,82 @@ export interface operations {
             };
             /** @description Default Response */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listParticipantEnrolments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantEnrolmentList"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

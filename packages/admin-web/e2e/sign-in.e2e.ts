@@ -47,9 +47,13 @@ describe.skipIf(!server)('signing in to the console', () => {
     await screenshot(page, 'sign-in-error');
   });
 
-  it('signs in and shows the default course with its rules', async () => {
+  it('signs in to the dashboard, and shows the default course with its rules', async () => {
     await page.getByLabel('Password').fill('');
     await signIn(adminPassword);
+    await page.waitForURL('**/dashboard');
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    expect(path()).toBe('/dashboard');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Courses' }).click();
     await page.waitForURL('**/courses');
     const table = page.getByRole('table', { name: 'Courses and their rules' });
     await table.waitFor();

@@ -36,4 +36,6 @@ const consoleStale =
 if (apiStale) run(['--filter', '@harbour/api', 'run', 'build']);
 if (consoleStale) run(['--filter', '@harbour/admin-web', 'run', 'build']);
 
+// Relative paths (DATA_DIR=./.data) mean the repository root, where the README's command runs.
+process.chdir(root);
 await import('../dist/server.js');

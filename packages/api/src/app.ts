@@ -28,7 +28,7 @@ import { dataProtectionRoutes } from './modules/data-protection/data-protection.
 import { auditPlugin } from './plugins/audit';
 import { authPlugin } from './plugins/auth';
 import { consolePlugin } from './plugins/console';
-import { errorsPlugin } from './plugins/errors';
+import { errorsPlugin, frameworkErrorHandler } from './plugins/errors';
 import { openapiPlugin } from './plugins/openapi';
 
 export interface AppDeps {
@@ -56,6 +56,8 @@ export async function buildApp({ config, database, secrets }: AppDeps): Promise<
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // The router's own refusals (a malformed URL, a too long path parameter) as problem+json too.
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -1,4 +1,5 @@
 // Entry point: parse config → database → migrate → seed → buildApp → listen; graceful shutdown.
+import { resolve } from 'node:path';
 import { buildApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createDb } from './db/client';
@@ -64,7 +65,7 @@ async function main() {
     '',
     `  Harbour is running at ${url}`,
     `  Console: ${url}/   API reference: ${url}/docs   Contract: ${url}/openapi.json`,
-    `  Database: ${database.kind === 'pglite' ? `embedded (PGlite) in ${config.DATA_DIR}` : 'PostgreSQL (DATABASE_URL)'}`,
+    `  Database: ${database.kind === 'pglite' ? `embedded (PGlite) in ${resolve(config.DATA_DIR)}` : 'PostgreSQL (DATABASE_URL)'}`,
   ];
   if (seeded.admin?.generatedPassword) {
     lines.push(

@@ -1,6 +1,6 @@
 // Enrolments, the waitlist and attendance: request and response schemas.
 import { z } from 'zod';
-import { AttendanceStatusSchema, EnrolmentStatusSchema, PaymentStatusSchema } from './course-rules';
+import { AttendanceStatusSchema, CohortStatusSchema, EnrolmentStatusSchema, PaymentStatusSchema } from './course-rules';
 import { LimitSchema, CursorSchema } from './pagination';
 
 const instant = z.iso.datetime();
@@ -133,6 +133,40 @@ export const EnrolmentHistorySchema = z
   .object({ enrolmentId: z.uuid(), items: z.array(EnrolmentEventSchema) })
   .meta({ id: 'EnrolmentHistory' });
 export type EnrolmentHistory = z.infer<typeof EnrolmentHistorySchema>;
+
+/** One of a person's enrolments, as their record shows it: which cohort, where they stand, payment. */
+export const ParticipantEnrolmentSchema = z
+  .object({
+    id: z.uuid(),
+    courseId: z.uuid(),
+    cohort: z.object({
+      id: z.uuid(),
+      title: z.string(),
+      status: CohortStatusSchema,
+      /** null while the cohort has no sessions yet. */
+      firstSessionAt: nullableInstant,
+    }),
+    status: EnrolmentStatusSchema,
+    /** 1-based place on the cohort's waitlist; only while waitlisted. */
+    waitlistPosition: z.number().int().min(1).optional(),
+    /** While `offered`: the offer lapses at this instant. */
+    offerExpiresAt: nullableInstant,
+    paymentStatus: PaymentStatusSchema,
+    /** When the enrolment ended (withdrawn, removed, declined, expired). */
+    endedAt: nullableInstant,
+    createdAt: instant,
+  })
+  .meta({ id: 'ParticipantEnrolment' });
+export type ParticipantEnrolment = z.infer<typeof ParticipantEnrolmentSchema>;
+
+/**
+ * A person's enrolments, newest first. Not paginated: one person has a handful (at most one live per
+ * course), like an enrolment's history. Facilitators get only those in cohorts assigned to them.
+ */
+export const ParticipantEnrolmentListSchema = z
+  .object({ participantId: z.uuid(), items: z.array(ParticipantEnrolmentSchema) })
+  .meta({ id: 'ParticipantEnrolmentList' });
+export type ParticipantEnrolmentList = z.infer<typeof ParticipantEnrolmentListSchema>;
 
 /** Cells of a spreadsheet export that a spreadsheet would run as a formula get a leading apostrophe. */
 export function neutraliseFormula(cell: string): string {

@@ -98,6 +98,9 @@ const participantsRoute = createRoute({
 const newParticipantRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/participants/new',
+  // A referral to fill the form from (its id only: names and addresses stay out of the address bar).
+  validateSearch: (search: Record<string, unknown>): { referralId?: string } =>
+    typeof search.referralId === 'string' && search.referralId ? { referralId: search.referralId } : {},
   component: lazyRouteComponent(() => import('./routes/participant-new'), 'NewParticipantPage'),
 });
 

@@ -2,7 +2,7 @@
 // openapi.json, with the access token added to each call and one silent refresh on a 401.
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './api-types';
-import { endSession, getAccessToken, startSession } from './session';
+import { endSession, getAccessToken, isSignedIn, isSigningOut, startSession } from './session';
 
 type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'patch';
 
@@ -50,7 +50,8 @@ export function refreshSession(): Promise<boolean> {
   refreshInFlight ??= (async () => {
     try {
       const attempt = api.POST('/v1/auth/refresh', { credentials: 'include' }).then(({ data, response }) => {
-        if (!response.ok || !data) return false;
+        // Signed out meanwhile: the answer must not sign the person back in.
+        if (!response.ok || !data || isSigningOut()) return false;
         startSession(data);
         return true;
       });
@@ -95,7 +96,8 @@ export const authMiddleware: Middleware = {
   async onResponse({ response, id }) {
     const copy = replayable.get(id);
     replayable.delete(id);
-    if (response.status !== 401 || !copy) return undefined;
+    // A 401 after the session ended (or while signing out) is expected: nothing to renew.
+    if (response.status !== 401 || !copy || !isSignedIn() || isSigningOut()) return undefined;
 
     const refreshed = await refreshSession();
     if (!refreshed) {

@@ -21,6 +21,8 @@ export interface NewSession {
 
 let accessToken: string | null = null;
 let state: SessionState = { status: 'signed-out', endReason: null };
+/** "Sign out" was pressed: requests still in flight must not relabel the ending or renew the session. */
+let signingOut = false;
 const listeners = new Set<() => void>();
 const endListeners = new Set<(reason: EndReason) => void>();
 
@@ -40,7 +42,17 @@ export function isSignedIn(): boolean {
   return state.status === 'signed-in';
 }
 
+/** A deliberate sign-out has begun: however the session now ends, it ends as 'signed-out'. */
+export function beginSignOut(): void {
+  signingOut = true;
+}
+
+export function isSigningOut(): boolean {
+  return signingOut;
+}
+
 export function startSession(session: NewSession): void {
+  signingOut = false;
   accessToken = session.accessToken;
   state = { status: 'signed-in', user: session.user, mfaSetupRequired: session.mfaSetupRequired ?? false };
   emit();
@@ -49,10 +61,13 @@ export function startSession(session: NewSession): void {
 /** Forgets the token and user; listeners (the app) take the person back to sign-in. */
 export function endSession(reason: EndReason): void {
   const wasSignedIn = state.status === 'signed-in';
+  // Once ended, a late answer (a 401 of a request sent before) does not change why it ended.
+  if (state.status === 'signed-out' && state.endReason) return;
+  const why = signingOut ? 'signed-out' : reason;
   accessToken = null;
-  state = { status: 'signed-out', endReason: reason };
+  state = { status: 'signed-out', endReason: why };
   emit();
-  if (wasSignedIn) for (const listener of endListeners) listener(reason);
+  if (wasSignedIn) for (const listener of endListeners) listener(why);
 }
 
 export function subscribeSession(listener: () => void): () => void {

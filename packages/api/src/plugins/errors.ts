@@ -58,8 +58,47 @@ function validationErrors(err: FastifyError): FieldError[] {
   });
 }
 
+/**
+ * For Fastify's `frameworkErrors`: what the router refuses before any route or error handler runs (a
+ * URL that cannot be decoded, a path parameter over the router's length limit), as problem+json.
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return sendProblem(request, reply, 400, 'VALIDATION_FAILED', 'The request URL is not valid.', {
+      errors: [{ path: 'params', message: err.code === 'FST_ERR_BAD_URL' ? 'A part of the path cannot be decoded.' : 'A part of the path is too long.' }],
+    });
+  }
+  request.log.error({ err }, 'router error');
+  return sendProblem(request, reply, 500, 'INTERNAL_ERROR', 'Something went wrong on our side. It has been logged; please try again.');
+}
+
+/** The path of the first string (or key) holding a NUL character, which PostgreSQL text cannot store. */
+function nulAt(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, v] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return at;
+    const found = nulAt(v, at);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 /** One error handler: AppErrors, validation errors and surprises all become problem+json. */
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
+  // A NUL character (\u0000) in any text would make PostgreSQL refuse the query (a 500): refused as input.
+  app.addHook('preValidation', async (request) => {
+    const sources: [string, unknown][] = [['', request.body], ['query', request.query], ['params', request.params]];
+    for (const [where, value] of sources) {
+      const at = nulAt(value, where);
+      if (at !== null) {
+        throw new AppError('VALIDATION_FAILED', 400, 'The request is not valid. See errors for what to correct.', {
+          errors: [{ path: at || '(body)', message: 'Text may not contain the NUL character (\\u0000).' }],
+        });
+      }
+    }
+  });
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AppError) {
       return sendProblem(request, reply, err.status, err.code, err.detail, err.extra);

@@ -82,8 +82,8 @@ describe('contention: 500 enrolments into 10 cohorts from 50 clients, with withd
       const answers: Answer[] = [];
       const created: { id: string; cohortId: string }[] = [];
       const overbooked: string[] = [];
-      const send = async (kind: Kind, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<Answer> => {
-        const res: LightMyRequestResponse = await t.app.inject({ method, url, payload: payload as object | undefined, headers: coordinator.auth });
+      const send = async (kind: Kind, method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<Answer> => {
+        const res: LightMyRequestResponse = await t.app.inject({ method, url, payload: payload as object | undefined, headers: { ...coordinator.auth, ...headers } });
         const body = (res.body ? res.json() : {}) as Record<string, unknown>;
         const answer: Answer = { kind, status: res.statusCode, code: typeof body.code === 'string' ? body.code : undefined, body };
         answers.push(answer);
@@ -100,8 +100,11 @@ describe('contention: 500 enrolments into 10 cohorts from 50 clients, with withd
         while (nextEnrolment < requests.length) {
           const roll = r.next();
           if (roll < 0.7 || created.length < 20) {
-            const req = requests[nextEnrolment++]!;
-            const a = await send('enrol', 'POST', `/v1/cohorts/${req.cohortId}/enrolments`, { participantId: req.participant.id });
+            const n = nextEnrolment++;
+            const req = requests[n]!;
+            // Half carry an Idempotency-Key: the enrolment then runs inside the key's transaction.
+            const key = n % 2 === 0 ? { 'idempotency-key': `contention-${n}` } : undefined;
+            const a = await send('enrol', 'POST', `/v1/cohorts/${req.cohortId}/enrolments`, { participantId: req.participant.id }, key);
             if (a.status === 201) created.push({ id: String(a.body.id), cohortId: req.cohortId });
           } else if (roll < 0.82) {
             const e = r.pick(created);

@@ -80,6 +80,8 @@ beforeAll(async () => {
     WEBHOOK_ALLOW_PRIVATE: true,
     // Load shedding measures this busy test process, not the app: off, so a 503 can only be a defect.
     UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: 0,
+    // FUZZ_LOG=1 shows the server's error log (ids only, no personal data) when a 5xx needs explaining.
+    LOG_LEVEL: process.env.FUZZ_LOG ? 'error' : 'silent',
   });
   auth.admin = { authorization: `Bearer ${await t.signIn(TEST_ADMIN.email, TEST_ADMIN.password)}` };
   const call = async (method: InjectOptions['method'], url: string, payload?: unknown, headers = auth.admin) => {
@@ -551,6 +553,30 @@ describe('contract fuzzing against the running app', () => {
     expect([...served].filter((r) => !documented.has(r) && !outsideContract(r)).sort(), 'served, not documented').toEqual([]);
     expect([...documented].filter((r) => !served.has(r)).sort(), 'documented, not served').toEqual([]);
     expect(documented.size).toBeGreaterThan(50);
+  });
+
+  // What fuzzing found, kept as plain assertions.
+  it('refuses, with a 400 problem, what used to answer 500 or bypass problem+json', async () => {
+    const expectProblem = async (options: InjectOptions, status: number, code: string) => {
+      const res = await t.app.inject(options);
+      expect(res.statusCode, `${options.method} ${options.url}: ${res.body}`).toBe(status);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json().code).toBe(code);
+    };
+    // A NUL character PostgreSQL cannot store, in a body or a query (was 500).
+    await expectProblem({ method: 'POST', url: '/v1/auth/login', payload: { email: '\u0000', password: 'whatever-it-is' } }, 400, 'VALIDATION_FAILED');
+    await expectProblem({ method: 'GET', url: '/v1/participants?q=%00', headers: auth.admin }, 400, 'VALIDATION_FAILED');
+    await expectProblem(
+      { method: 'POST', url: '/v1/participants', headers: auth.admin, payload: { firstName: 'A\u0000', lastName: 'B', email: 'nul@example.org', relationship: 'partner' } },
+      400,
+      'VALIDATION_FAILED',
+    );
+    // A fee beyond the database's integer (was 500).
+    const rules = { sessionCount: 3, sessionMinutes: 180, minParticipants: 8, maxParticipants: 12, feePence: Number.MAX_SAFE_INTEGER, offerHours: 48, atRiskDays: 14 };
+    await expectProblem({ method: 'POST', url: '/v1/courses', headers: auth.admin, payload: { name: 'Too dear', rules } }, 400, 'VALIDATION_FAILED');
+    // The router's own refusals (were Fastify's plain JSON, 414 and 400).
+    await expectProblem({ method: 'GET', url: `/v1/users/${'a'.repeat(300)}`, headers: auth.admin }, 400, 'VALIDATION_FAILED');
+    await expectProblem({ method: 'GET', url: '/v1/cohorts/%E0%A4%A', headers: auth.admin }, 400, 'VALIDATION_FAILED');
   });
 
   it(

@@ -9,7 +9,7 @@ export function DashboardPage() {
   return (
     <>
       <h1>Dashboard</h1>
-      <p className="lead">What needs attention: cohorts coming up, people with an offer, and declarations to review.</p>
+      <p className="lead">What needs attention: cohorts coming up, people with an offer, declarations to review and referrals to contact.</p>
       <Dashboard roles={roles} />
     </>
   );

@@ -20,7 +20,10 @@ const MAIN_NAV: NavItem[] = [
   { to: '/cohorts', label: 'Cohorts', action: 'cohorts:read' },
   { to: '/participants', label: 'Participants', action: 'participants:read' },
   { to: '/reviews', label: 'Reviews', action: 'declarations:review' },
+  { to: '/referrals', label: 'Referrals', action: 'referrals:read' },
   { to: '/courses', label: 'Courses', action: 'courses:read' },
+  // Everyone: every role may read itself.
+  { to: '/account/security', label: 'Account security', action: 'me:read' },
 ];
 
 const ADMIN_NAV: NavItem[] = [
@@ -110,11 +113,11 @@ export function AppLayout() {
         </nav>
       </header>
       <main id="main-content" className="main container" tabIndex={-1} ref={mainRef}>
-        {session.status === 'signed-in' && session.mfaSetupRequired ? (
+        {session.status === 'signed-in' && session.mfaSetupRequired && pathname !== '/account/security' ? (
           <Notice tone="warning" title="Two-step verification is needed">
             <p>
-              Before you can use Harbour, two-step verification must be set up for your account. Please ask your
-              Harbour administrator to help you set it up.
+              Before you can use Harbour, two-step verification must be set up for your account.{' '}
+              <Link to="/account/security">Set up two-step verification</Link>
             </p>
           </Notice>
         ) : null}

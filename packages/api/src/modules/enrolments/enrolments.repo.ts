@@ -1,9 +1,11 @@
-import { and, asc, count, eq, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import type { EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import {
   attendance,
+  cohortFacilitators,
   cohortSessions,
   cohorts,
   courses,
@@ -249,4 +251,48 @@ export async function listEvents(db: Db, enrolmentId: string) {
     .leftJoin(users, eq(users.id, enrolmentEvents.actorId))
     .where(eq(enrolmentEvents.enrolmentId, enrolmentId))
     .orderBy(asc(enrolmentEvents.at), asc(enrolmentEvents.id));
+}
+
+const ahead = alias(enrolments, 'ahead');
+
+/**
+ * A person's enrolments, newest first, each with its cohort and (while waitlisted) its place in the
+ * queue, in one statement. `visibleTo` limits them to cohorts that user is assigned to (facilitators).
+ */
+export async function listEnrolmentsOfParticipant(db: Db, participantId: string, opts: { visibleTo?: string } = {}) {
+  const where: SQL[] = [eq(enrolments.participantId, participantId)];
+  if (opts.visibleTo) {
+    where.push(
+      exists(
+        db
+          .select({ one: sql`1` })
+          .from(cohortFacilitators)
+          .where(and(eq(cohortFacilitators.cohortId, enrolments.cohortId), eq(cohortFacilitators.userId, opts.visibleTo))),
+      ),
+    );
+  }
+  // Same order as waitlistPositions: (queuedAt, id) among the cohort's waitlisted enrolments.
+  const placesAhead = db
+    .select({ n: sql`count(*) + 1` })
+    .from(ahead)
+    .where(
+      and(
+        eq(ahead.cohortId, enrolments.cohortId),
+        eq(ahead.status, 'waitlisted'),
+        sql`(${ahead.queuedAt}, ${ahead.id}) < (${enrolments.queuedAt}, ${enrolments.id})`,
+      ),
+    );
+  const waitlistPosition = sql<number | null>`case when ${enrolments.status} = 'waitlisted' then (${placesAhead}) end`.mapWith(
+    (v: unknown) => (v === null ? null : Number(v)),
+  );
+  return db
+    .select({
+      enrolment: enrolments,
+      cohort: { id: cohorts.id, title: cohorts.title, status: cohorts.status, firstSessionAt: cohorts.firstSessionAt },
+      waitlistPosition,
+    })
+    .from(enrolments)
+    .innerJoin(cohorts, eq(cohorts.id, enrolments.cohortId))
+    .where(and(...where))
+    .orderBy(desc(enrolments.createdAt), desc(enrolments.id));
 }

@@ -6,6 +6,7 @@ import {
   EnrolmentActionBodySchema,
   EnrolmentHistorySchema,
   EnrolmentSchema,
+  ParticipantEnrolmentListSchema,
   RecordAttendanceBodySchema,
   RosterPageSchema,
   RosterQuerySchema,
@@ -23,6 +24,7 @@ import {
   exportRosterCsv,
   getEnrolmentHistory,
   listCohortEnrolments,
+  listParticipantEnrolments,
   recordAttendance,
   removeEnrolment,
   updateEnrolmentDetails,
@@ -81,6 +83,23 @@ export const enrolmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, {
       },
     },
     async (request) => listCohortEnrolments(db, staffOf(request), request.params.id, request.query),
+  );
+
+  app.get(
+    '/v1/participants/:id/enrolments',
+    {
+      config: { access: { action: 'enrolments:read' }, audit: 'read' },
+      schema: {
+        operationId: 'listParticipantEnrolments',
+        tags,
+        summary: 'A participant’s enrolments, newest first, with cohort, waitlist place, offer expiry and payment',
+        description: 'Facilitators see only enrolments in cohorts assigned to them (none there: 404).',
+        security,
+        params: IdParams,
+        response: { 200: ParticipantEnrolmentListSchema, ...STAFF_PROBLEMS, ...problems(404) },
+      },
+    },
+    async (request) => listParticipantEnrolments(db, staffOf(request), request.params.id),
   );
 
   app.get(

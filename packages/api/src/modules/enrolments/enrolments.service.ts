@@ -9,6 +9,7 @@ import {
   type Enrolment,
   type EnrolmentHistory,
   type EnrolmentStatus,
+  type ParticipantEnrolmentList,
   type RecordAttendanceBody,
   type RosterPage,
   type RosterQuery,
@@ -19,7 +20,7 @@ import type { Db } from '../../db/client';
 import { AppError, forbidden, invalidState, notFound } from '../../lib/app-error';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import type { StaffActor } from '../../plugins/auth';
-import { findVisibleCohort, type CohortRow } from '../cohorts/cohort-access';
+import { findVisibleCohort, seesAllCohorts, type CohortRow } from '../cohorts/cohort-access';
 import { isEligibleToEnrol } from '../declarations/declarations.repo';
 import {
   attendanceOf,
@@ -31,6 +32,7 @@ import {
   findLiveEnrolmentOnCourse,
   findParticipantById,
   findSessionById,
+  listEnrolmentsOfParticipant,
   listEvents,
   listRoster,
   listRosterForExport,
@@ -410,6 +412,32 @@ export async function listCohortEnrolments(db: Db, actor: StaffActor, cohortId: 
       attendance: attendanceBySession(sessions, marks, enrolment.id),
     })),
     nextCursor: page.nextCursor,
+  };
+}
+
+/**
+ * A person's enrolments, newest first (two queries). Facilitators get only those in their cohorts; one
+ * with none there gets 404, as for anyone who is not theirs.
+ */
+export async function listParticipantEnrolments(db: Db, actor: StaffActor, participantId: string): Promise<ParticipantEnrolmentList> {
+  const participant = await findParticipantById(db, participantId);
+  if (!participant || participant.erasedAt) throw notFound('participant');
+  const all = seesAllCohorts(actor);
+  const rows = await listEnrolmentsOfParticipant(db, participantId, all ? {} : { visibleTo: actor.id });
+  if (!all && rows.length === 0) throw notFound('participant');
+  return {
+    participantId,
+    items: rows.map(({ enrolment, cohort, waitlistPosition }) => ({
+      id: enrolment.id,
+      courseId: enrolment.courseId,
+      cohort: { id: cohort.id, title: cohort.title, status: cohort.status, firstSessionAt: iso(cohort.firstSessionAt) },
+      status: enrolment.status,
+      ...(enrolment.status === 'waitlisted' && waitlistPosition !== null && { waitlistPosition }),
+      offerExpiresAt: iso(enrolment.offerExpiresAt),
+      paymentStatus: enrolment.paymentStatus,
+      endedAt: iso(enrolment.endedAt),
+      createdAt: enrolment.createdAt.toISOString(),
+    })),
   };
 }
 

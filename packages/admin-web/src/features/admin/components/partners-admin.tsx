@@ -11,7 +11,7 @@ import { Notice } from '../../../components/ui/notice';
 import { TextField } from '../../../components/ui/text-field';
 import { showToast } from '../../../components/ui/toast';
 import { describeProblem, fromApiError, fromZodError, noErrors, summaryItems, withoutField, type FormErrors } from '../../../lib/form-errors';
-import { ConfirmDialog } from '../../cohorts/components/confirm-dialog';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { useCreatePartner } from '../api/create-partner';
 import { useCreatePartnerApiKey } from '../api/create-partner-api-key';
 import { usePartnerApiKeys, type PartnerApiKey } from '../api/list-partner-api-keys';

@@ -9,7 +9,7 @@ import { TextArea } from '../../../components/ui/text-area';
 import { showToast } from '../../../components/ui/toast';
 import { Button } from '../../../components/ui/button';
 import { describeProblem, fromZodError } from '../../../lib/form-errors';
-import { ConfirmDialog } from '../../cohorts/components/confirm-dialog';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { useSafeguardingConcerns, type SafeguardingConcern } from '../api/list-safeguarding-concerns';
 import { useResolveSafeguardingConcern } from '../api/resolve-safeguarding-concern';
 import { DateTime, ListError, ShowMore, useCan } from './admin-common';

@@ -12,7 +12,7 @@ import { TextField } from '../../../components/ui/text-field';
 import { showToast } from '../../../components/ui/toast';
 import { describeProblem, fromApiError, fromZodError, hasErrors, noErrors, summaryItems, withoutField, type FormErrors } from '../../../lib/form-errors';
 import { useSession } from '../../../lib/session';
-import { ConfirmDialog } from '../../cohorts/components/confirm-dialog';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { useCreateSetPasswordLink } from '../api/create-set-password-link';
 import { useCreateUser } from '../api/create-user';
 import { useUsers, type StaffAccount } from '../api/list-users';

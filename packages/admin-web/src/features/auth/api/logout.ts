@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { endSession } from '../../../lib/session';
+import { beginSignOut, endSession } from '../../../lib/session';
 
 /**
  * Revokes the refresh token on the server, then forgets everything held in memory. The local
@@ -18,6 +18,8 @@ export function useLogout() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationKey: ['auth', 'logout'],
+    // From the press on: requests still in flight cannot relabel this ending as "expired".
+    onMutate: beginSignOut,
     mutationFn: logout,
     onSettled: () => {
       endSession('signed-out');

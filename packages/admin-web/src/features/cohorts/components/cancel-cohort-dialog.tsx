@@ -4,7 +4,7 @@ import { FieldError, Label, Text, TextArea, TextField } from 'react-aria-compone
 import { showToast } from '../../../components/ui/toast';
 import type { Cohort } from '../api/list-cohorts';
 import { useCancelCohort } from '../api/change-cohort-status';
-import { ConfirmDialog } from './confirm-dialog';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { errorText } from './form-errors';
 
 function people(n: number): string {

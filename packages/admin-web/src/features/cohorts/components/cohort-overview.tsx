@@ -15,7 +15,7 @@ import { DELIVERY_LABELS, seatsText } from '../labels';
 import { londonTime } from '../london-time';
 import { CancelCohortDialog } from './cancel-cohort-dialog';
 import { CohortStatusTag } from './cohort-status-tag';
-import { ConfirmDialog } from './confirm-dialog';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { errorText } from './form-errors';
 
 function problemsOf(error: unknown): string[] {

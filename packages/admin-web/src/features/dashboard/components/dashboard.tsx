@@ -1,6 +1,6 @@
 // What needs attention today: cohorts coming up and how full they are, cohorts at risk, offers
 // running out, and declarations waiting for a coordinator's review.
-import { can, formatLondon, REASON_LABELS, type StaffRole } from '@harbour/shared';
+import { can, formatLondon, REASON_LABELS, RELATIONSHIP_LABELS, type StaffRole } from '@harbour/shared';
 import { Link } from '@tanstack/react-router';
 import { useState, type ReactNode } from 'react';
 import { Button } from '../../../components/ui/button';
@@ -14,6 +14,7 @@ import { nameOf } from '../../enrolments/components/person-name';
 import { useNow } from '../../enrolments/components/use-now';
 import { useLiveOffers } from '../api/list-live-offers';
 import { REVIEW_QUEUE_LIMIT, useReviewQueue } from '../api/list-review-queue';
+import { WAITING_REFERRALS_LIMIT, useWaitingReferrals } from '../api/list-waiting-referrals';
 
 function Panel({ id, title, children, action }: { id: string; title: string; children: ReactNode; action?: ReactNode }) {
   return (
@@ -185,6 +186,45 @@ function ReviewQueue() {
   );
 }
 
+function WaitingReferrals() {
+  const referrals = useWaitingReferrals();
+  const items = referrals.data?.items ?? [];
+  const count = referrals.data ? (referrals.data.nextCursor ? `${WAITING_REFERRALS_LIMIT} or more` : String(items.length)) : '';
+  return (
+    <Panel
+      id="referrals-heading"
+      title={referrals.data ? `Referrals waiting for contact (${count})` : 'Referrals waiting for contact'}
+      action={
+        <Link to="/referrals" search={{ status: 'received' }}>
+          Referrals inbox
+        </Link>
+      }
+    >
+      {referrals.isPending ? (
+        <Loading label="Loading referrals…" />
+      ) : referrals.isError ? (
+        <Failed what="Referrals waiting for contact" error={referrals.error} retry={() => void referrals.refetch()} />
+      ) : items.length === 0 ? (
+        <p>No referrals are waiting for contact.</p>
+      ) : (
+        <ul className="card-list">
+          {items.slice(0, 5).map((referral) => (
+            <li key={referral.id} className="card-list__item">
+              <span className="strong">
+                {referral.person.firstName} {referral.person.lastName}
+              </span>
+              <span className="muted">
+                {RELATIONSHIP_LABELS[referral.relationship]}, referred by {referral.partner.name}
+              </span>
+              <span className="muted">Received {formatLondon(referral.createdAt)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Panel>
+  );
+}
+
 export function Dashboard({ roles }: { roles: readonly StaffRole[] }) {
   // Fixed for the page's life, so the cohort query key does not change every render.
   const [from] = useState(() => new Date().toISOString());
@@ -193,6 +233,7 @@ export function Dashboard({ roles }: { roles: readonly StaffRole[] }) {
       <UpcomingCohorts from={from} />
       <AtRiskCohorts />
       {can(roles, 'declarations:review') ? <ReviewQueue /> : null}
+      {can(roles, 'referrals:read') ? <WaitingReferrals /> : null}
     </div>
   );
 }

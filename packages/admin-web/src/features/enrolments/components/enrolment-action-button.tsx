@@ -2,7 +2,7 @@
 import { useState, type ReactNode } from 'react';
 import { Button } from '../../../components/ui/button';
 import { showToast } from '../../../components/ui/toast';
-import { ConfirmDialog } from '../../cohorts/components/confirm-dialog';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { errorText } from '../../cohorts/components/form-errors';
 import { useChangeEnrolmentStatus, type EnrolmentAction } from '../api/change-enrolment-status';
 import type { RosterEntry } from '../api/list-cohort-enrolments';

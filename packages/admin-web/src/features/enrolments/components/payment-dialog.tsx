@@ -5,7 +5,7 @@ import { Label, Radio, RadioGroup } from 'react-aria-components/RadioGroup';
 import { FieldError, Text, TextArea, TextField } from 'react-aria-components/TextField';
 import { Button } from '../../../components/ui/button';
 import { showToast } from '../../../components/ui/toast';
-import { ConfirmDialog } from '../../cohorts/components/confirm-dialog';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { describeApiError } from '../../cohorts/components/form-errors';
 import { PAYMENT_STATUS_LABELS } from '../../cohorts/labels';
 import type { RosterEntry } from '../api/list-cohort-enrolments';

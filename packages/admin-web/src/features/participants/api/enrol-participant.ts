@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, type ApiResponse } from '../../../lib/api-client';
 import { unwrap } from '../../../lib/problem';
 import { cohortKeys } from '../../cohorts/api/list-cohorts';
+import { listParticipantEnrolmentsQueryOptions } from './list-participant-enrolments';
 
 export type Enrolment = ApiResponse<'/v1/cohorts/{id}/enrolments', 'post', 201>;
 
@@ -14,7 +15,10 @@ export function useEnrolParticipant() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: enrolParticipant,
-    // Seat counts and rosters changed: every cohort view asks again.
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: cohortKeys.all }),
+    // Seat counts and rosters changed: every cohort view asks again, and so does the person's list.
+    onSuccess: (_enrolment, { participantId }) => {
+      void queryClient.invalidateQueries({ queryKey: cohortKeys.all });
+      void queryClient.invalidateQueries({ queryKey: listParticipantEnrolmentsQueryOptions(participantId).queryKey });
+    },
   });
 }

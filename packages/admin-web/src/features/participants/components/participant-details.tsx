@@ -18,6 +18,7 @@ import { DeclarationHistory } from '../../declarations/components/declaration-hi
 import { OutcomeBadge, ReasonList } from '../../declarations/components/eligibility-outcome';
 import { useParticipant, type Participant } from '../api/get-participant';
 import { EnrolPanel } from './enrol-panel';
+import { ParticipantEnrolments } from './participant-enrolments';
 import { ParticipantForm } from './participant-form';
 
 export type ParticipantAction = 'declare' | 'edit';
@@ -185,6 +186,13 @@ function ParticipantPageContent({
           <Button onPress={() => onAction('declare')}>{latest ? 'Record a new declaration' : 'Record a declaration'}</Button>
         ) : null}
       </section>
+
+      {can(roles, 'enrolments:read') ? (
+        <section aria-labelledby="enrolments-heading" className="section">
+          <h2 id="enrolments-heading">Enrolments</h2>
+          <ParticipantEnrolments participantId={participant.id} />
+        </section>
+      ) : null}
 
       {course && can(roles, 'enrolments:write') ? (
         <section aria-labelledby="enrol-heading" className="section">

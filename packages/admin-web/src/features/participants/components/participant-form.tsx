@@ -65,15 +65,19 @@ function valuesOf(participant: Participant): ParticipantValues {
 export interface ParticipantFormProps {
   /** Absent: a new participant. Present: change this person's details. */
   participant?: Participant;
+  /** A new participant: what to start from (e.g. a referral's details). */
+  initial?: Partial<ParticipantValues>;
+  /** Where the draft is kept; a form filled from a referral keeps its own. */
+  draftKey?: string;
   onSaved: (participant: CreatedParticipant) => void;
   onCancel?: () => void;
 }
 
-export function ParticipantForm({ participant, onSaved, onCancel }: ParticipantFormProps) {
+export function ParticipantForm({ participant, initial, draftKey, onSaved, onCancel }: ParticipantFormProps) {
   const editing = Boolean(participant);
   const draft = useFormDraft<ParticipantValues>(
-    participant ? `participant:${participant.id}` : 'participant:new',
-    participant ? valuesOf(participant) : EMPTY,
+    participant ? `participant:${participant.id}` : (draftKey ?? 'participant:new'),
+    participant ? valuesOf(participant) : { ...EMPTY, ...initial },
   );
   const values = draft.value;
   const [errors, setErrors] = useState<FormErrors>(noErrors);

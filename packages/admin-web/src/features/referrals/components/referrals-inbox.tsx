@@ -20,12 +20,14 @@ import { showToast } from '../../../components/ui/toast';
 import { describeProblem } from '../../../lib/form-errors';
 import { useSession } from '../../../lib/session';
 import { can } from '@harbour/shared';
-import { ConfirmDialog } from '../../cohorts/components/confirm-dialog';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { useChangeReferralStatus, type ChangeReferralStatusInput } from '../api/change-referral-status';
 import { useReferrals, type ReferralStatus, type StaffReferral } from '../api/list-referrals';
+import { MarkEnrolledDialog } from './mark-enrolled-dialog';
 
 const ACTION_LABELS: Partial<Record<ReferralStatus, string>> = {
   contacted: 'Mark as contacted',
+  enrolled: 'Mark as enrolled',
   declined: 'Decline',
   withdrawn: 'Mark as withdrawn',
   completed: 'Mark as completed',
@@ -37,8 +39,10 @@ export function ReferralsInbox({ status, onStatus }: { status: ReferralStatus | 
   const referrals = useReferrals(status);
   const session = useSession();
   const mayChange = session.status === 'signed-in' && can(session.user.roles, 'referrals:write');
+  const mayAddPerson = session.status === 'signed-in' && can(session.user.roles, 'participants:write');
   const change = useChangeReferralStatus();
   const [pending, setPending] = useState<Change>(null);
+  const [enrolling, setEnrolling] = useState<StaffReferral | null>(null);
   const [reason, setReason] = useState<ReferralDeclineReason | null>(null);
   const [reasonError, setReasonError] = useState<string | null>(null);
 
@@ -141,9 +145,16 @@ export function ReferralsInbox({ status, onStatus }: { status: ReferralStatus | 
                       Open their participant record
                     </Link>
                   ) : (
-                    <Link to="/participants" search={{ q: referral.person.email ?? `${referral.person.firstName} ${referral.person.lastName}` }}>
-                      Find them in participants
-                    </Link>
+                    <>
+                      <Link to="/participants" search={{ q: referral.person.email ?? `${referral.person.firstName} ${referral.person.lastName}` }}>
+                        Find them in participants
+                      </Link>
+                      {mayAddPerson && (referral.status === 'received' || referral.status === 'contacted') ? (
+                        <Link to="/participants/new" search={{ referralId: referral.id }}>
+                          Add as a participant
+                        </Link>
+                      ) : null}
+                    </>
                   )}
                   {mayChange
                     ? nextReferralStatuses(referral.status)
@@ -154,6 +165,7 @@ export function ReferralsInbox({ status, onStatus }: { status: ReferralStatus | 
                             variant="secondary"
                             aria-label={`${ACTION_LABELS[to]}: ${referral.person.firstName} ${referral.person.lastName}`}
                             onPress={() => {
+                              if (to === 'enrolled') return setEnrolling(referral);
                               change.reset();
                               setReason(null);
                               setReasonError(null);
@@ -170,6 +182,7 @@ export function ReferralsInbox({ status, onStatus }: { status: ReferralStatus | 
           </ul>
         )
       ) : null}
+      <MarkEnrolledDialog referral={enrolling} onClose={() => setEnrolling(null)} />
       <ConfirmDialog
         isOpen={pending !== null}
         onOpenChange={(open) => !open && setPending(null)}

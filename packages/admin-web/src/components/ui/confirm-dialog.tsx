@@ -3,8 +3,8 @@
 import type { ReactNode } from 'react';
 import { Dialog, Heading } from 'react-aria-components/Dialog';
 import { Modal, ModalOverlay } from 'react-aria-components/Modal';
-import { Button } from '../../../components/ui/button';
-import { Notice } from '../../../components/ui/notice';
+import { Button } from './button';
+import { Notice } from './notice';
 
 export interface ConfirmDialogProps {
   isOpen: boolean;

@@ -68,6 +68,26 @@ const options = {
   soakMinutes: args.soak === undefined ? undefined : Number(args.soak || (quick ? 1 : 10)),
 };
 
+/**
+ * Harbour's settings for the benchmark, besides its defaults: no rate limits (one client is all the
+ * traffic), quiet logs, and the scheduler and outbox worker kept out of the measurements (they run once
+ * at start). `HARBOUR_<NAME>=value` in the environment adds or overrides one (e.g. HARBOUR_AUTH_USER_CACHE_MS=1000).
+ */
+const HARBOUR_SETTINGS: Record<string, string> = {
+  MFA_REQUIRED: 'false',
+  SEED_DEMO: 'false',
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_PER_MINUTE: '1000000000',
+  PARTNER_RATE_LIMIT_PER_MINUTE: '1000000000',
+  JOBS_INTERVAL_SECONDS: '3600',
+  OUTBOX_POLL_MS: '600000',
+  ...Object.fromEntries(
+    Object.entries(process.env)
+      .filter(([k, v]) => k.startsWith('HARBOUR_') && v !== undefined && !/SECRET|KEY|PASSWORD|URL/.test(k))
+      .map(([k, v]) => [k.slice('HARBOUR_'.length), v!]),
+  ),
+};
+
 const TARGETS = { readRatio: 0.6, writeRatio: 0.5, readP99Ms: 50, scaleLatency: 1.5, soakGrowth: 0.1 };
 
 // ---------------------------------------------------------------------------------------------
@@ -252,21 +272,40 @@ async function prepare(kind: 'postgres' | 'pglite', scale: number): Promise<Prep
     ...(databaseUrl && { DATABASE_URL: databaseUrl }),
     DATA_ENCRYPTION_KEY: dataKey,
     JWT_SECRET: randomBytes(36).toString('base64url'),
-    MFA_REQUIRED: 'false',
-    SEED_DEMO: 'false',
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_PER_MINUTE: '1000000000',
-    PARTNER_RATE_LIMIT_PER_MINUTE: '1000000000',
-    // The scheduler and the outbox worker run once at start, then stay out of the measurements.
-    JOBS_INTERVAL_SECONDS: '3600',
-    OUTBOX_POLL_MS: '600000',
     CONSOLE_DIR: join(dataDir, 'no-console'),
+    ...HARBOUR_SETTINGS,
   };
   return { ...prepared, floorDir, env, seedSeconds: (Date.now() - started) / 1000, cleanup };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Servers
+
+async function untilReady(url: string, timeoutMs = 300_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let calm = 0;
+  while (Date.now() < until) {
+    const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(30_000) }).catch(() => undefined);
+    calm = res?.status === 200 ? calm + 1 : 0;
+    if (calm >= 3) return;
+    await sleep(1000);
+  }
+  throw new Error(`${url} did not become ready`);
+}
+
+/** Signs in, waiting out load shedding (503 + Retry-After). */
+async function signIn(url: string, admin: { email: string; password: string }): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: admin.email, password: admin.password }),
+    });
+    if (res.status === 200) return ((await res.json()) as { accessToken: string }).accessToken;
+    if (res.status !== 503 || attempt >= 20) throw new Error(`sign-in failed: HTTP ${res.status} ${await res.text()}`);
+    await sleep(Math.min(10, Number(res.headers.get('retry-after') ?? 1)) * 1000);
+  }
+}
 
 interface Servers {
   harbour: { url: string; proc: Proc };
@@ -291,14 +330,10 @@ async function startServers(p: Prepared, withFloor: boolean): Promise<Servers> {
       });
       floorUrl = await waitFor(floor, /Floor listening at (http:\/\/\S+)/, 'the floor server');
     }
-    const res = await fetch(`${harbourUrl}/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: p.admin.email, password: p.admin.password }),
-    });
-    if (res.status !== 200) throw new Error(`sign-in failed: HTTP ${res.status} ${await res.text()}`);
-    const { accessToken } = (await res.json()) as { accessToken: string };
-    // The scheduler's first pass (run at start) settles before anything is measured.
+    // The scheduler's first pass (run at start) may keep the server busy (on PGlite it sheds load with
+    // 503 meanwhile): wait until it is ready and calm before signing in and measuring.
+    await untilReady(harbourUrl);
+    const accessToken = await signIn(harbourUrl, p.admin);
     await sleep(2000);
     return {
       harbour: { url: harbourUrl, proc: harbour },
@@ -322,30 +357,37 @@ async function startServers(p: Prepared, withFloor: boolean): Promise<Servers> {
 type Req = autocannon.Request;
 const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
 
-/** A FIFO of enrol pairs: a pair is out while its enrol → withdraw cycle runs, and back when it ends. */
+/**
+ * A FIFO of enrol pairs: a pair is out while its enrol → withdraw cycle runs, and back when it ends.
+ * A refused withdrawal (503 while the server sheds load) is queued to be tried again first.
+ */
 class PairPool {
   private queue: EnrolPair[];
+  readonly withdrawals: { pair: EnrolPair; enrolmentId: string }[] = [];
   lost = 0;
+  dry = 0;
   constructor(pairs: EnrolPair[]) {
     this.queue = [...pairs];
   }
-  take(): EnrolPair {
+  take(): EnrolPair | undefined {
     const pair = this.queue.shift();
-    if (!pair) throw new Error('The enrol pool ran dry: more connections than (cohort, person) pairs.');
+    if (!pair) this.dry++;
     return pair;
   }
   give(pair: EnrolPair) {
     this.queue.push(pair);
-  }
-  get size() {
-    return this.queue.length;
   }
 }
 
 interface Ctx {
   pair?: EnrolPair;
   enrolmentId?: string;
+  /** This loop only retries a refused withdrawal. */
+  retry?: boolean;
 }
+
+/** Where a connection goes when every pair is out: a 404, counted as a failure, never as throughput. */
+const NO_PAIR_PATH = '/v1/cohorts/00000000-0000-4000-8000-000000000000/enrolments';
 
 interface Endpoint {
   name: string;
@@ -402,34 +444,45 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'enrol + withdraw',
     kind: 'write',
-    requests: (t) => [
-      {
-        method: 'POST',
-        setupRequest: (r, context) => {
-          const ctx = context as Ctx;
-          ctx.pair = t.pool.take();
-          return { ...r, path: `/v1/cohorts/${ctx.pair.cohortId}/enrolments`, headers: json(t.auth()), body: JSON.stringify({ participantId: ctx.pair.participantId }) };
+    requests: (t) => {
+      const withdraw = (r: Req, ctx: Ctx): Req => ({ ...r, method: 'POST', path: `/v1/enrolments/${ctx.enrolmentId}/withdraw`, headers: { authorization: t.auth() }, body: undefined });
+      const withdrawn = (status: number, ctx: Ctx) => {
+        if (!ctx.pair || !ctx.enrolmentId) return;
+        if (status === 200) t.pool.give(ctx.pair);
+        else if (status === 503) t.pool.withdrawals.push({ pair: ctx.pair, enrolmentId: ctx.enrolmentId });
+        else t.pool.lost++;
+      };
+      return [
+        {
+          method: 'POST',
+          setupRequest: (r, context) => {
+            const ctx = context as Ctx;
+            const pending = t.pool.withdrawals.shift();
+            if (pending) return withdraw(r, Object.assign(ctx, pending, { retry: true }));
+            ctx.pair = t.pool.take();
+            if (!ctx.pair) return { ...r, path: NO_PAIR_PATH, headers: json(t.auth()), body: '{}' };
+            return { ...r, path: `/v1/cohorts/${ctx.pair.cohortId}/enrolments`, headers: json(t.auth()), body: JSON.stringify({ participantId: ctx.pair.participantId }) };
+          },
+          onResponse: (status, body, context) => {
+            const ctx = context as Ctx;
+            if (ctx.retry) return withdrawn(status, ctx);
+            if (!ctx.pair) return;
+            if (status === 201) ctx.enrolmentId = (JSON.parse(body) as { id: string }).id;
+            else if (status === 503) t.pool.give(ctx.pair); // refused before anything was done
+            else t.pool.lost++; // left out of the pool: its state is unknown
+          },
         },
-        onResponse: (status, body, context) => {
-          const ctx = context as Ctx;
-          if (status === 201) ctx.enrolmentId = (JSON.parse(body) as { id: string }).id;
-          else if (ctx.pair) t.pool.lost++; // left out of the pool: its state is unknown
+        {
+          method: 'POST',
+          // Nothing to withdraw (the enrol did not happen, or this loop was a retry): start the loop again.
+          setupRequest: (r, context) => {
+            const ctx = context as Ctx;
+            return (ctx.enrolmentId && !ctx.retry ? withdraw(r, ctx) : undefined) as Req;
+          },
+          onResponse: (status, _body, context) => withdrawn(status, context as Ctx),
         },
-      },
-      {
-        method: 'POST',
-        // No enrolment to withdraw (the enrol failed): start the loop again.
-        setupRequest: (r, context) => {
-          const ctx = context as Ctx;
-          return (ctx.enrolmentId ? { ...r, path: `/v1/enrolments/${ctx.enrolmentId}/withdraw`, headers: { authorization: t.auth() } } : undefined) as Req;
-        },
-        onResponse: (status, _body, context) => {
-          const ctx = context as Ctx;
-          if (status === 200 && ctx.pair) t.pool.give(ctx.pair);
-          else t.pool.lost++;
-        },
-      },
-    ],
+      ];
+    },
   },
   {
     name: 'create referral (Idempotency-Key)',
@@ -460,7 +513,10 @@ interface Stats {
 function fire(url: string, requests: Req[], seconds: number, connections: number): { instance: autocannon.Instance; done: Promise<autocannon.Result> } {
   let instance!: autocannon.Instance;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon({ url, connections, duration: seconds, requests, timeout: 30 }, (err, result) => (err ? reject(err) : resolve(result)));
+    // Latency of successful answers only: a quick 503 from load shedding must not flatter the figures.
+    instance = autocannon({ url, connections, duration: seconds, requests, timeout: 30, excludeErrorStats: true }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    );
   });
   return { instance, done };
 }
@@ -472,7 +528,8 @@ async function measure(url: string, endpoint: Endpoint, target: Target, pid: num
   const cpuAfter = cpuMs(pid);
   const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, v]) => [code, v?.count ?? 0]));
   return {
-    rps: Math.round(r.requests.average),
+    // Answered successfully, per second (refused or failed requests do not count as throughput).
+    rps: Math.round(r['2xx'] / r.duration),
     p50: r.latency.p50,
     p99: r.latency.p99,
     mean: Math.round(r.latency.mean * 10) / 10,
@@ -567,13 +624,11 @@ async function soak(kind: 'postgres' | 'pglite', minutes: number): Promise<SoakR
     try {
       let auth = servers.staffAuth;
       // Access tokens live 15 minutes at most: sign in again every 10.
-      const refresh = setInterval(async () => {
-        const res = await fetch(`${servers.harbour.url}/v1/auth/login`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email: p.admin.email, password: p.admin.password }),
-        }).catch(() => undefined);
-        if (res?.status === 200) auth = `Bearer ${((await res.json()) as { accessToken: string }).accessToken}`;
+      const refresh = setInterval(() => {
+        signIn(servers.harbour.url, p.admin).then(
+          (token) => void (auth = `Bearer ${token}`),
+          (err: unknown) => log(`could not sign in again: ${String(err)}`),
+        );
       }, 10 * 60_000);
       const target: Target = { auth: () => auth, partnerKey: p.partner.key, prepared: p, pool: new PairPool(p.pairs) };
       // One connection's loop: every benchmarked endpoint in turn.
@@ -601,7 +656,7 @@ async function soak(kind: 'postgres' | 'pglite', minutes: number): Promise<SoakR
         connections: options.connections,
         requests: r.requests.total,
         non2xx: r.non2xx,
-        rps: Math.round(r.requests.average),
+        rps: Math.round(r['2xx'] / r.duration),
         p50: r.latency.p50,
         p99: r.latency.p99,
         samples,
@@ -712,6 +767,7 @@ async function main() {
   const started = new Date();
   let runs: RunResult[] = [];
   let soakResult: SoakResult | undefined;
+  const failures: { database: string; scale: number; error: string }[] = [];
   let checks: TargetCheck[];
   if (options.soakMinutes !== undefined) {
     soakResult = await soak(options.databases[0]!, options.soakMinutes);
@@ -729,10 +785,17 @@ async function main() {
     );
   } else {
     for (const scale of options.scales) {
-      for (const db of options.databases) runs.push(await compare(db, scale));
+      for (const db of options.databases) {
+        try {
+          runs.push(await compare(db, scale));
+        } catch (err) {
+          log(`FAILED: ${db} at ${scale}×: ${err instanceof Error ? err.message : String(err)}`);
+          failures.push({ database: db, scale, error: err instanceof Error ? err.message : String(err) });
+        }
+      }
     }
     runs = runs.sort((a, b) => (a.database === b.database ? a.scale - b.scale : a.database === 'postgres' ? -1 : 1));
-    checks = judge(runs);
+    checks = [...judge(runs), ...failures.map((f) => ({ target: `${f.database} ${f.scale}×: the run completes`, value: f.error.slice(0, 200), met: false }))];
     log(`\n${table(runs)}\n`);
   }
   for (const c of checks) log(`${c.met ? 'met    ' : 'NOT MET'}  ${c.target}: ${c.value}`);
@@ -749,7 +812,19 @@ async function main() {
     writeFileSync(
       file,
       `${JSON.stringify(
-        { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: loadAtEnd }, options: runOptions, targets: TARGETS, runs, soak: soakResult, checks },
+        {
+          startedAt: started.toISOString(),
+          finishedAt: new Date().toISOString(),
+          machine: { ...machine, loadAverageAtEnd: loadAtEnd },
+          options: runOptions,
+          // What Harbour ran with besides its defaults (secrets and paths left out).
+          harbourSettings: HARBOUR_SETTINGS,
+          targets: TARGETS,
+          runs,
+          failures,
+          soak: soakResult,
+          checks,
+        },
         null,
         2,
       )}\n`,

@@ -112,6 +112,8 @@ export async function buildApp({ config, database, secrets }: AppDeps): Promise<
   await app.register(fastifyRateLimit, {
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
+    // The API is limited; the console's static files are not (an office behind one address loads many).
+    allowList: (request) => !request.url.startsWith('/v1/'),
     errorResponseBuilder: (_request, context) =>
       new AppError('RATE_LIMITED', 429, `Too many requests. Try again in ${Math.ceil(context.ttl / 1000)} seconds.`, {
         headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },

@@ -102,7 +102,7 @@ const ConfigSchema = z.object({
    * between requests instead of read again. A change made through this process (any write request)
    * applies at once; one made by another instance is seen within this time. 0 reads it every request.
    */
-  AUTH_USER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  AUTH_USER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -126,5 +126,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Config for tests and tools: defaults plus overrides, no environment. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), MFA_REQUIRED: false, SEED_DEMO: false, LOG_LEVEL: 'silent', ...overrides };
+  // No load shedding unless a test asks for it: a busy test machine must not turn answers into 503s.
+  return { ...loadConfig({}), MFA_REQUIRED: false, SEED_DEMO: false, LOG_LEVEL: 'silent', UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: 0, ...overrides };
 }

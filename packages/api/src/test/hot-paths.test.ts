@@ -16,7 +16,8 @@ let admin: Awaited<ReturnType<TestApp['staff']>>;
 const extraApps: FastifyInstance[] = [];
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  // The reuse is off by default (AUTH_USER_CACHE_MS=0): this file tests it switched on.
+  t = await buildTestApp({ AUTH_USER_CACHE_MS: 1000 });
   admin = await t.staff(['admin']);
 });
 

@@ -8,7 +8,8 @@ import { createEligibleParticipant, createFacilitator, createOpenCohort, createP
 let t: TestApp;
 let coordinator: Awaited<ReturnType<TestApp['staff']>>;
 beforeAll(async () => {
-  t = await buildTestApp();
+  // The signed-in user is kept between requests long enough that a slow machine cannot change a query count.
+  t = await buildTestApp({ AUTH_USER_CACHE_MS: 60_000 });
   coordinator = await t.staff(['coordinator'], 'Cora Coordinator');
 });
 afterAll(async () => t.close());

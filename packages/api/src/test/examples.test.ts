@@ -222,17 +222,17 @@ describe('examples/typescript/webhook-receiver.ts', () => {
       'the receiver to verify the delivery',
     );
 
-    // Harbour's delivery log agrees: delivered, answered 204.
-    const deliveries = await expectStatus(
-      api<{ items: { id: string; status: string; attempts: { responseStatus: number | null }[] }[] }>(
-        'GET',
-        `/v1/webhooks/${subscription.id}/deliveries`,
-        bearer(partnerKey),
-      ),
-      200,
-      'delivery log',
-    );
-    expect(deliveries.items.find((d) => d.id === webhookId)).toMatchObject({ status: 'delivered', attempts: [{ responseStatus: 204 }] });
+    // Harbour's delivery log agrees: delivered, answered 204. The worker records the attempt just after
+    // the receiver has answered, so the log may lag the receiver by a moment: ask until it agrees.
+    type DeliveryLog = { items: { id: string; status: string; attempts: { responseStatus: number | null }[] }[] };
+    let delivery: DeliveryLog['items'][number] | undefined;
+    for (let tries = 0; tries < 50; tries++) {
+      const deliveries = await expectStatus(api<DeliveryLog>('GET', `/v1/webhooks/${subscription.id}/deliveries`, bearer(partnerKey)), 200, 'delivery log');
+      delivery = deliveries.items.find((d) => d.id === webhookId);
+      if (delivery?.status === 'delivered') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(delivery).toMatchObject({ status: 'delivered', attempts: [{ responseStatus: 204 }] });
 
     const post = (headers: Record<string, string>, body: string) =>
       fetch(receiverUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, signal: AbortSignal.timeout(10_000) }).then(

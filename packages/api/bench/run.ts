@@ -15,7 +15,7 @@
 // database harbour_bench_<time> is created and dropped afterwards.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -154,6 +154,32 @@ function cpuMs(pid: number | undefined): number | null {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   // utime and stime are fields 14 and 15 of stat (11 and 12 after the command), in clock ticks (100 Hz).
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time each PostgreSQL server process on this machine has used so far, in ms, by pid (null where there is no /proc). */
+function postgresCpu(): Map<string, number> | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  const out = new Map<string, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.split(') ')[1]?.split(' ') ?? [];
+      out.set(entry, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out;
+}
+
+/** PostgreSQL CPU used between two readings: processes that started count whole, those that ended are not seen. */
+function postgresCpuBetween(before: Map<string, number> | null, after: Map<string, number> | null): number | null {
+  if (!before || !after) return null;
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
 }
 
 /** Resident memory of a process, from /proc (Linux), in MiB. */
@@ -507,6 +533,8 @@ interface Stats {
   statusCodes: Record<string, number>;
   /** The server process's CPU time per answered request: steadier than req/s on a busy machine. */
   cpuMsPerRequest: number | null;
+  /** PostgreSQL's CPU time (all its processes) per answered request; null on PGlite (it runs inside the server). */
+  dbCpuMsPerRequest: number | null;
   serverRssMiB: number | null;
 }
 
@@ -523,9 +551,14 @@ function fire(url: string, requests: Req[], seconds: number, connections: number
 
 async function measure(url: string, endpoint: Endpoint, target: Target, pid: number | undefined): Promise<Stats> {
   if (options.warmup > 0) await fire(url, endpoint.requests(target), options.warmup, options.connections).done;
+  const onPostgres = target.prepared.kind === 'postgres';
   const cpuBefore = cpuMs(pid);
+  const dbBefore = onPostgres ? postgresCpu() : null;
   const r = await fire(url, endpoint.requests(target), options.duration, options.connections).done;
   const cpuAfter = cpuMs(pid);
+  const dbAfter = onPostgres ? postgresCpu() : null;
+  const perRequest = (before: number | null, after: number | null) =>
+    before !== null && after !== null && r.requests.total > 0 ? Math.round(((after - before) / r.requests.total) * 100) / 100 : null;
   const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, v]) => [code, v?.count ?? 0]));
   return {
     // Answered successfully, per second (refused or failed requests do not count as throughput).
@@ -537,7 +570,8 @@ async function measure(url: string, endpoint: Endpoint, target: Target, pid: num
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
     statusCodes,
-    cpuMsPerRequest: cpuBefore !== null && cpuAfter !== null && r.requests.total > 0 ? Math.round(((cpuAfter - cpuBefore) / r.requests.total) * 100) / 100 : null,
+    cpuMsPerRequest: perRequest(cpuBefore, cpuAfter),
+    dbCpuMsPerRequest: perRequest(0, postgresCpuBetween(dbBefore, dbAfter)),
     serverRssMiB: rssMiB(pid),
   };
 }
@@ -584,6 +618,7 @@ async function compare(kind: 'postgres' | 'pglite', scale: number): Promise<RunR
         log(
           `  ${endpoint.name.padEnd(36)} floor ${String(floor.rps).padStart(6)} req/s p99 ${floor.p99} ms | ` +
             `harbour ${String(harbour.rps).padStart(6)} req/s p99 ${harbour.p99} ms | ratio ${ratio} | CPU ms/req floor ${floor.cpuMsPerRequest} harbour ${harbour.cpuMsPerRequest}` +
+            (floor.dbCpuMsPerRequest !== null ? ` | PostgreSQL CPU ms/req floor ${floor.dbCpuMsPerRequest} harbour ${harbour.dbCpuMsPerRequest}` : '') +
             (harbour.non2xx + floor.non2xx > 0 ? `  non-2xx: floor ${JSON.stringify(floor.statusCodes)} harbour ${JSON.stringify(harbour.statusCodes)}` : ''),
         );
       }

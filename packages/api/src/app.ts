@@ -120,7 +120,7 @@ export async function buildApp({ config, database, secrets }: AppDeps): Promise<
       }),
   });
   await app.register(openapiPlugin);
-  await app.register(authPlugin, { config, db: database.db, jwtSecret: secrets.jwtSecret });
+  await app.register(authPlugin, { config, database, jwtSecret: secrets.jwtSecret });
   await app.register(auditPlugin, { db: database.db });
 
   await app.register(healthRoutes, { database });

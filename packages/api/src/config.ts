@@ -98,11 +98,12 @@ const ConfigSchema = z.object({
   UNDER_PRESSURE_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   UNDER_PRESSURE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /**
-   * How long a signed-in user's account state (roles, disabled, session generation) may be reused
-   * between requests instead of read again. A change made through this process (any write request)
-   * applies at once; one made by another instance is seen within this time. 0 reads it every request.
+   * How long a signed-in user's account state (roles, disabled, session generation) may be kept between
+   * requests instead of read again. Any change to a user, made by any instance or tool, is announced by
+   * the database when it commits and forgotten at once (plugins/user-cache.ts); this only bounds an
+   * entry's life. 0 reads it on every request.
    */
-  AUTH_USER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  AUTH_USER_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -121,9 +121,22 @@ const dateKeyFormat = new Intl.DateTimeFormat('en-GB', {
   day: '2-digit',
 });
 
-function parts(format: Intl.DateTimeFormat, date: Date): Partial<Record<Intl.DateTimeFormatPartTypes, string>> {
-  const out: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+type Parts = Partial<Record<Intl.DateTimeFormatPartTypes, string>>;
+
+// formatToParts is slow and lists show the same few instants over and over: remember recent answers.
+const partsSeen = new WeakMap<Intl.DateTimeFormat, Map<number, Parts>>();
+const PARTS_KEPT = 5000;
+
+function parts(format: Intl.DateTimeFormat, date: Date): Parts {
+  let seen = partsSeen.get(format);
+  if (!seen) partsSeen.set(format, (seen = new Map()));
+  const time = date.getTime();
+  const hit = seen.get(time);
+  if (hit) return hit;
+  const out: Parts = {};
   for (const part of format.formatToParts(date)) out[part.type] = part.value;
+  if (seen.size >= PARTS_KEPT) seen.clear();
+  seen.set(time, out);
   return out;
 }
 

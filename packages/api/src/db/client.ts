@@ -22,8 +22,16 @@ export interface Database {
   /** Runs the committed SQL migrations (serialised across instances on PostgreSQL). */
   migrate(): Promise<void>;
   ping(): Promise<boolean>;
+  /**
+   * Hears NOTIFY on `channel` (a fixed identifier, never user input). `onState(false)` says
+   * notifications may be missed from now on (the connection dropped; it is re-established with
+   * back-off), `onState(true)` that they are heard again. Answers a function that stops listening.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onState: (listening: boolean) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+const CHANNEL_NAME = /^[a-z_][a-z0-9_]*$/;
 
 export interface DbOptions {
   /** postgres:// URL; without it, embedded PGlite. */
@@ -70,6 +78,7 @@ export function createDb(opts: DbOptions): Database {
           return false;
         }
       },
+      listen: (channel, onMessage, onState) => listenOnPostgres(opts.url!, channel, onMessage, onState),
       async close() {
         await pool.end();
       },
@@ -98,8 +107,82 @@ export function createDb(opts: DbOptions): Database {
         return false;
       }
     },
+    async listen(channel, onMessage, onState) {
+      if (!CHANNEL_NAME.test(channel)) throw new Error(`bad channel name ${channel}`);
+      // In-process: nothing to lose but the process itself.
+      const unlisten = await client.listen(channel, onMessage);
+      onState(true);
+      return () => unlisten();
+    },
     async close() {
       await client.close();
     },
+  };
+}
+
+/** One connection of its own for LISTEN (a pooled one would be handed to queries), re-opened when it drops. */
+async function listenOnPostgres(
+  url: string,
+  channel: string,
+  onMessage: (payload: string) => void,
+  onState: (listening: boolean) => void,
+): Promise<() => Promise<void>> {
+  if (!CHANNEL_NAME.test(channel)) throw new Error(`bad channel name ${channel}`);
+  let current: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  let delayMs = 250;
+
+  const again = () => {
+    if (stopped || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void open();
+    }, delayMs);
+    retry.unref();
+    delayMs = Math.min(delayMs * 2, 10_000);
+  };
+
+  const open = async () => {
+    const client = new pg.Client({ connectionString: url });
+    let lost = false;
+    const drop = () => {
+      if (lost) return;
+      lost = true;
+      if (current === client) {
+        current = undefined;
+        onState(false);
+      }
+      void client.end().catch(() => {});
+      again();
+    };
+    client.on('error', drop);
+    client.on('end', drop);
+    client.on('notification', (msg) => {
+      if (msg.channel === channel) onMessage(msg.payload ?? '');
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${channel}`);
+    } catch {
+      drop();
+      return;
+    }
+    if (stopped || lost) {
+      if (!lost) await client.end().catch(() => {});
+      return;
+    }
+    current = client;
+    delayMs = 250;
+    onState(true);
+  };
+
+  await open();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    const client = current;
+    current = undefined;
+    await client?.end().catch(() => {});
   };
 }

@@ -3,10 +3,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { can, type Action, type PartnerScope, type StaffRole } from '@harbour/shared';
 import type { Config } from '../config';
-import type { Db } from '../db/client';
+import type { Database } from '../db/client';
 import { AppError } from '../lib/app-error';
-import { findUserById, type UserRow } from '../modules/users/users.repo';
+import { findUserById } from '../modules/users/users.repo';
 import { authenticatePartner } from '../modules/partners/partner-auth';
+import { createUserCache } from './user-cache';
 
 export const JWT_AUDIENCE = 'harbour-api';
 export const JWT_ISSUER = 'harbour';
@@ -75,7 +76,7 @@ function bearerToken(request: FastifyRequest): string | null {
 }
 
 export const authPlugin = fp(
-  async (app: FastifyInstance, opts: { config: Config; db: Db; jwtSecret: string }) => {
+  async (app: FastifyInstance, opts: { config: Config; database: Database; jwtSecret: string }) => {
     await app.register(fastifyJwt, {
       secret: opts.jwtSecret,
       sign: { algorithm: 'HS256', aud: JWT_AUDIENCE, iss: JWT_ISSUER, expiresIn: opts.config.ACCESS_TOKEN_TTL_SECONDS },
@@ -85,32 +86,19 @@ export const authPlugin = fp(
     app.decorateRequest('staff', null);
     app.decorateRequest('partner', null);
 
-    // The signed-in user's row, reused for AUTH_USER_CACHE_MS instead of one query per request. Every
-    // write request handled here empties it before its answer leaves, so a change made through this
-    // process (disable, sign out everywhere, roles) applies to the very next request. A fetch that
-    // overlapped such a write is not kept (the epoch moved on).
-    const cacheMs = opts.config.AUTH_USER_CACHE_MS;
-    const cache = new Map<string, { user: UserRow; until: number }>();
-    let epoch = 0;
-    const userById = async (id: string): Promise<UserRow | undefined> => {
-      if (cacheMs <= 0) return findUserById(opts.db, id);
-      const hit = cache.get(id);
-      if (hit && hit.until > Date.now()) return hit.user;
-      const startedIn = epoch;
-      const user = await findUserById(opts.db, id);
-      if (user && startedIn === epoch) {
-        if (cache.size >= 10_000) cache.clear();
-        cache.set(id, { user, until: Date.now() + cacheMs });
-      }
-      return user;
-    };
-    app.addHook('onSend', async (request, _reply, payload) => {
-      if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') {
-        epoch += 1;
-        if (cache.size > 0) cache.clear();
-      }
-      return payload;
-    });
+    // The signed-in user's row, kept between requests and forgotten when the database announces a
+    // change to it (plugins/user-cache.ts). A change made through this process's own account routes is
+    // also forgotten before its answer leaves, so it applies to the very next request without waiting
+    // for the announcement to come back.
+    const users = await createUserCache({ database: opts.database, ttlMs: opts.config.AUTH_USER_CACHE_MS, load: (id) => findUserById(opts.database.db, id) });
+    app.addHook('onClose', async () => users.close());
+    if (opts.config.AUTH_USER_CACHE_MS > 0) {
+      app.addHook('onSend', async (request, _reply, payload) => {
+        const url = request.routeOptions.url ?? '';
+        if (request.method !== 'GET' && request.method !== 'HEAD' && (url.startsWith('/v1/auth/') || url.startsWith('/v1/users'))) users.forgetAll();
+        return payload;
+      });
+    }
 
     // Every /v1 route must say who may call it; a route without a rule is a bug caught at start-up.
     app.addHook('onRoute', (route) => {
@@ -127,7 +115,7 @@ export const authPlugin = fp(
       if (!token) throw unauthenticated();
       if (token.startsWith('pk_')) {
         if (!access.partner) throw new AppError('FORBIDDEN', 403, 'Partner API keys cannot call this route.');
-        request.partner = await authenticatePartner(opts.db, token, access.partner, { perMinute: opts.config.PARTNER_RATE_LIMIT_PER_MINUTE });
+        request.partner = await authenticatePartner(opts.database.db, token, access.partner, { perMinute: opts.config.PARTNER_RATE_LIMIT_PER_MINUTE });
         return;
       }
       let claims: AccessTokenClaims;
@@ -139,7 +127,7 @@ export const authPlugin = fp(
           ? new AppError('TOKEN_EXPIRED', 401, 'Your session has expired. Sign in again.')
           : new AppError('TOKEN_INVALID', 401, 'The access token is not valid.');
       }
-      const user = await userById(claims.sub);
+      const user = await users.get(claims.sub);
       // Disabled users and tokens issued before their sessions were ended (password change, revoke,
       // disable) stop working at once.
       if (

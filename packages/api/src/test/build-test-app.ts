@@ -20,6 +20,8 @@ export interface TestApp {
   config: Config;
   /** Counts SQL statements while `fn` runs. */
   countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; queries: number }>;
+  /** The SQL statements (text only, no values) run while `fn` runs. */
+  recordQueries<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
   /** A signed-in staff member with these roles; answers its bearer header. */
   staff(roles: StaffRole[], name?: string): Promise<{ id: string; email: string; password: string; token: string; auth: { authorization: string } }>;
   signIn(email: string, password: string): Promise<string>;
@@ -49,6 +51,7 @@ export const usingPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
 export async function buildTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   let queryCount = 0;
+  let recording: string[] | undefined;
   let drop: (() => Promise<void>) | undefined;
   let url: string | undefined;
   if (process.env.TEST_DATABASE_URL) {
@@ -65,7 +68,11 @@ export async function buildTestApp(overrides: Partial<Config> = {}): Promise<Tes
   });
   // Encryption at rest with a fresh random key per test file (a file may set another with initEncryption).
   initEncryption(randomKeyring());
-  const database = createDb({ url, dataDir: 'memory://', poolSize: 20, onQuery: () => void queryCount++ });
+  const database = createDb({ url, dataDir: 'memory://', poolSize: 20, onQuery: (text) => {
+      queryCount++;
+      recording?.push(text);
+    },
+  });
   await database.migrate();
   await seedBase(database.db, config);
   const app = await buildApp({ config, database, secrets: { jwtSecret: randomBytes(32).toString('hex') } });
@@ -85,6 +92,15 @@ export async function buildTestApp(overrides: Partial<Config> = {}): Promise<Tes
       const before = queryCount;
       const result = await fn();
       return { result, queries: queryCount - before };
+    },
+    async recordQueries(fn) {
+      const statements: string[] = [];
+      recording = statements;
+      try {
+        return { result: await fn(), statements };
+      } finally {
+        recording = undefined;
+      }
     },
     async staff(roles, name = 'Test Staff') {
       const email = `${roles.join('-') || 'none'}-${randomUUID().slice(0, 8)}@harbour.test`;

@@ -43,6 +43,12 @@ export const enrolments = pgTable(
       .on(t.participantId, t.courseId)
       .where(sql`${t.status} IN ('waitlisted','offered','confirmed')`),
     index('enrolments_cohort_status_idx').on(t.cohortId, t.status, t.queuedAt),
+    // Live counts per cohort (lists, seat checks) read only live rows, most of a cohort's history being ended.
+    index('enrolments_live_cohort_idx')
+      .on(t.cohortId, t.status)
+      .where(sql`${t.status} IN ('waitlisted','offered','confirmed')`),
+    // The roster's order: a page is read straight from the index instead of sorting the whole cohort.
+    index('enrolments_cohort_queue_idx').on(t.cohortId, t.queuedAt, t.id),
     index('enrolments_participant_idx').on(t.participantId),
     index('enrolments_offer_expiry_idx').on(t.offerExpiresAt).where(sql`${t.status} = 'offered'`),
   ],

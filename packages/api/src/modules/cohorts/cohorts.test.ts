@@ -522,13 +522,14 @@ describe('listing cohorts', () => {
   });
 
   it('uses the same number of queries for one cohort as for six', async () => {
+    await list('limit=1');
     const one = await t.countQueries(() => list('limit=1'));
     const six = await t.countQueries(() => list('limit=6'));
     expect(one.result.items).toHaveLength(1);
     expect(six.result.items).toHaveLength(6);
     expect(six.queries).toBe(one.queries);
-    // sign-in check, the page, its sessions, its enrolment counts, its facilitators
-    expect(six.queries).toBe(5);
+    // the page, its sessions, its enrolment counts, its facilitators (the signed-in account is kept between requests)
+    expect(six.queries).toBe(4);
   });
 });
 

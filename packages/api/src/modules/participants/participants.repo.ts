@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { prepared } from '../../db/prepared';
 import { declarations, declarationVersions, participants } from '../../db/schema/index';
 import type { EligibilityOutcome } from '@harbour/shared';
 
@@ -10,12 +11,23 @@ export const PARTICIPANT_EMAIL_KEY = 'participants_email_key';
 
 /** A participant who has not been erased (erased ones are tombstones: not found). */
 export async function findParticipantById(db: Db, id: string, opts: { forUpdate?: boolean } = {}): Promise<ParticipantRow | undefined> {
-  const query = db
-    .select()
-    .from(participants)
-    .where(and(eq(participants.id, id), isNull(participants.erasedAt)))
-    .limit(1);
-  const [row] = opts.forUpdate ? await query.for('update') : await query;
+  if (opts.forUpdate) {
+    const [row] = await db
+      .select()
+      .from(participants)
+      .where(and(eq(participants.id, id), isNull(participants.erasedAt)))
+      .limit(1)
+      .for('update');
+    return row;
+  }
+  const [row] = await prepared(db, 'participant_by_id', (db, name) =>
+    db
+      .select()
+      .from(participants)
+      .where(and(eq(participants.id, sql.placeholder('id')), isNull(participants.erasedAt)))
+      .limit(1)
+      .prepare(name),
+  ).execute({ id });
   return row;
 }
 
@@ -98,20 +110,23 @@ export async function latestOutcomes(db: Db, participantIds: string[]): Promise<
 
 /** The participant's latest declaration with its version number, or undefined before the first. */
 export async function findLatestDeclarationSummary(db: Db, participantId: string) {
-  const [row] = await db
-    .select({
-      id: declarations.id,
-      outcome: declarations.outcome,
-      reasons: declarations.reasons,
-      declarationVersionId: declarations.declarationVersionId,
-      version: declarationVersions.version,
-      createdAt: declarations.createdAt,
-    })
-    .from(declarations)
-    .innerJoin(declarationVersions, eq(declarationVersions.id, declarations.declarationVersionId))
-    .where(eq(declarations.participantId, participantId))
-    .orderBy(desc(declarations.createdAt), desc(declarations.id))
-    .limit(1);
+  const [row] = await prepared(db, 'latest_declaration_summary', (db, name) =>
+    db
+      .select({
+        id: declarations.id,
+        outcome: declarations.outcome,
+        reasons: declarations.reasons,
+        declarationVersionId: declarations.declarationVersionId,
+        version: declarationVersions.version,
+        createdAt: declarations.createdAt,
+      })
+      .from(declarations)
+      .innerJoin(declarationVersions, eq(declarationVersions.id, declarations.declarationVersionId))
+      .where(eq(declarations.participantId, sql.placeholder('participantId')))
+      .orderBy(desc(declarations.createdAt), desc(declarations.id))
+      .limit(1)
+      .prepare(name),
+  ).execute({ participantId });
   return row;
 }
 

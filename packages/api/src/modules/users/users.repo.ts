@@ -1,4 +1,5 @@
-import { and, arrayContains, asc, eq, gt, ilike, isNull, ne, or } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, gt, ilike, isNull, ne, or, sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared';
 import type { Db } from '../../db/client';
 import { setPasswordTokens, users } from '../../db/schema/index';
 
@@ -7,7 +8,9 @@ export type NewUserRow = typeof users.$inferInsert;
 
 export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  const [row] = await prepared(db, 'user_by_id', (db, name) =>
+    db.select().from(users).where(eq(users.id, sql.placeholder('id'))).limit(1).prepare(name),
+  ).execute({ id });
   return row;
 }
 

@@ -1,0 +1,2 @@
+CREATE INDEX "enrolments_live_cohort_idx" ON "enrolments" USING btree ("cohort_id","status") WHERE "enrolments"."status" IN ('waitlisted','offered','confirmed');--> statement-breakpoint
+CREATE INDEX "enrolments_cohort_queue_idx" ON "enrolments" USING btree ("cohort_id","queued_at","id");

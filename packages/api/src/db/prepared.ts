@@ -2,6 +2,7 @@
 // every call, and PostgreSQL parses and plans each once per connection instead of once per request.
 // Kept per database handle (a transaction handle gets its own, so a statement never escapes its
 // transaction). Parameters are placeholders (`sql.placeholder`), never values baked into the text.
+import { sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 
 const built = new WeakMap<object, Map<string, unknown>>();
@@ -15,4 +16,9 @@ export function prepared<T>(db: Db, name: string, build: (db: Db, name: string) 
     statements.set(name, statement);
   }
   return statement;
+}
+
+/** `column = ANY($name::uuid[])`: a list of ids as one parameter, so one prepared statement serves any length. */
+export function anyId(column: Column, name: string): SQL {
+  return sql`${column} = ANY(${sql.placeholder(name)}::uuid[])`;
 }

@@ -1,6 +1,7 @@
-import { and, asc, count, eq, gt, gte, inArray, lt, lte, not, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, lt, lte, not, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { LIVE_ENROLMENT_STATUSES, type CohortStatus, type EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
+import { anyId, prepared } from '../../db/prepared';
 import { cohortFacilitators, cohorts, cohortSessions, courses, enrolmentEvents, enrolments, users } from '../../db/schema/index';
 import type { CohortRow } from './cohort-access';
 
@@ -14,22 +15,26 @@ export type CohortWithRisk = { cohort: CohortRow; atRisk: boolean };
  * and its first session within the course's `atRiskDays` of `now` (or already past). Used both to
  * answer `atRisk` and to filter lists by it. Needs `courses` joined.
  */
-export function atRiskSql(now: Date): SQL<boolean> {
+export function atRiskSql(now: Date | Placeholder): SQL<boolean> {
+  const at = now instanceof Date ? sql`${now.toISOString()}::timestamptz` : sql`${now}::timestamptz`;
   return sql<boolean>`(${cohorts.status} = 'open'
     and ${cohorts.firstSessionAt} is not null
-    and ${cohorts.firstSessionAt} <= ${now.toISOString()}::timestamptz + make_interval(days => ${courses.atRiskDays})
+    and ${cohorts.firstSessionAt} <= ${at} + make_interval(days => ${courses.atRiskDays})
     and (select count(*) from ${enrolments} where ${enrolments.cohortId} = ${cohorts.id} and ${enrolments.status} = 'confirmed') < ${cohorts.minParticipants})`;
 }
 
-const withRiskColumns = (now: Date) => ({ cohort: cohorts, atRisk: atRiskSql(now) });
+const withRiskColumns = (now: Date | Placeholder) => ({ cohort: cohorts, atRisk: atRiskSql(now) });
 
 export async function findCohortWithRisk(db: Db, id: string, now: Date): Promise<CohortWithRisk | undefined> {
-  const [row] = await db
-    .select(withRiskColumns(now))
-    .from(cohorts)
-    .innerJoin(courses, eq(courses.id, cohorts.courseId))
-    .where(eq(cohorts.id, id))
-    .limit(1);
+  const [row] = await prepared(db, 'cohort_with_risk', (db, name) =>
+    db
+      .select(withRiskColumns(sql.placeholder('now')))
+      .from(cohorts)
+      .innerJoin(courses, eq(courses.id, cohorts.courseId))
+      .where(eq(cohorts.id, sql.placeholder('id')))
+      .limit(1)
+      .prepare(name),
+  ).execute({ id, now: now.toISOString() });
   return row;
 }
 
@@ -43,35 +48,61 @@ export interface CohortListFilter {
   facilitatorId?: string;
 }
 
-/** Keyset page ordered by (firstSessionAt, id); `after` is the last row's key. */
+/**
+ * Keyset page ordered by (firstSessionAt, id); `after` is the last row's key. Prepared once per shape
+ * (which filters are present), every value a parameter.
+ */
 export async function listCohorts(
   db: Db,
   opts: { now: Date; filter: CohortListFilter; limit: number; after?: { firstSessionAt: Date; id: string } },
 ): Promise<CohortWithRisk[]> {
   const { filter, after, now } = opts;
-  const conditions: (SQL | undefined)[] = [
-    filter.statuses?.length ? inArray(cohorts.status, filter.statuses) : undefined,
-    filter.courseId ? eq(cohorts.courseId, filter.courseId) : undefined,
-    filter.from ? gte(cohorts.firstSessionAt, filter.from) : undefined,
-    filter.to ? lt(cohorts.firstSessionAt, filter.to) : undefined,
-    filter.atRisk === undefined ? undefined : filter.atRisk ? atRiskSql(now) : not(atRiskSql(now)),
-    filter.facilitatorId
-      ? inArray(
-          cohorts.id,
-          db.select({ id: cohortFacilitators.cohortId }).from(cohortFacilitators).where(eq(cohortFacilitators.userId, filter.facilitatorId)),
-        )
-      : undefined,
-    after
-      ? or(gt(cohorts.firstSessionAt, after.firstSessionAt), and(eq(cohorts.firstSessionAt, after.firstSessionAt), gt(cohorts.id, after.id)))
-      : undefined,
-  ];
-  return db
-    .select(withRiskColumns(now))
-    .from(cohorts)
-    .innerJoin(courses, eq(courses.id, cohorts.courseId))
-    .where(and(...conditions))
-    .orderBy(asc(cohorts.firstSessionAt), asc(cohorts.id))
-    .limit(opts.limit);
+  const p = sql.placeholder;
+  const shape = {
+    statuses: Boolean(filter.statuses?.length),
+    courseId: Boolean(filter.courseId),
+    from: Boolean(filter.from),
+    to: Boolean(filter.to),
+    atRisk: filter.atRisk === undefined ? 'any' : String(filter.atRisk),
+    facilitatorId: Boolean(filter.facilitatorId),
+    after: Boolean(after),
+  };
+  const name = `cohort_page_${Object.values(shape)
+    .map((v) => (v === true ? '1' : v === false ? '0' : v[0]))
+    .join('')}`;
+  return prepared(db, name, (db, name) => {
+    const conditions: (SQL | undefined)[] = [
+      shape.statuses ? sql`${cohorts.status} = ANY(${p('statuses')}::text[])` : undefined,
+      shape.courseId ? eq(cohorts.courseId, p('courseId')) : undefined,
+      shape.from ? gte(cohorts.firstSessionAt, p('from')) : undefined,
+      shape.to ? lt(cohorts.firstSessionAt, p('to')) : undefined,
+      shape.atRisk === 'any' ? undefined : shape.atRisk === 'true' ? atRiskSql(p('now')) : not(atRiskSql(p('now'))),
+      shape.facilitatorId
+        ? inArray(cohorts.id, db.select({ id: cohortFacilitators.cohortId }).from(cohortFacilitators).where(eq(cohortFacilitators.userId, p('facilitatorId'))))
+        : undefined,
+      shape.after
+        ? or(gt(cohorts.firstSessionAt, p('afterAt')), and(eq(cohorts.firstSessionAt, p('afterAt')), gt(cohorts.id, p('afterId'))))
+        : undefined,
+    ];
+    return db
+      .select(withRiskColumns(p('now')))
+      .from(cohorts)
+      .innerJoin(courses, eq(courses.id, cohorts.courseId))
+      .where(and(...conditions))
+      .orderBy(asc(cohorts.firstSessionAt), asc(cohorts.id))
+      .limit(p('limit'))
+      .prepare(name);
+  }).execute({
+    now: now.toISOString(),
+    limit: opts.limit,
+    statuses: filter.statuses,
+    courseId: filter.courseId,
+    from: filter.from?.toISOString(),
+    to: filter.to?.toISOString(),
+    facilitatorId: filter.facilitatorId,
+    afterAt: after?.firstSessionAt.toISOString(),
+    afterId: after?.id,
+  });
 }
 
 export async function insertCohort(db: Db, values: NewCohortRow): Promise<CohortRow> {
@@ -92,11 +123,14 @@ export async function updateCohort(db: Db, id: string, values: Partial<NewCohort
 
 export async function listSessions(db: Db, cohortIds: string[]): Promise<CohortSessionRow[]> {
   if (cohortIds.length === 0) return [];
-  return db
-    .select()
-    .from(cohortSessions)
-    .where(inArray(cohortSessions.cohortId, cohortIds))
-    .orderBy(asc(cohortSessions.cohortId), asc(cohortSessions.position));
+  return prepared(db, 'sessions_of_cohorts', (db, name) =>
+    db
+      .select()
+      .from(cohortSessions)
+      .where(anyId(cohortSessions.cohortId, 'cohortIds'))
+      .orderBy(asc(cohortSessions.cohortId), asc(cohortSessions.position))
+      .prepare(name),
+  ).execute({ cohortIds });
 }
 
 /**
@@ -122,11 +156,14 @@ export type EnrolmentCounts = { confirmed: number; offered: number; waitlisted: 
 export async function countEnrolments(db: Db, cohortIds: string[]): Promise<Map<string, EnrolmentCounts>> {
   const out = new Map<string, EnrolmentCounts>();
   if (cohortIds.length === 0) return out;
-  const rows = await db
-    .select({ cohortId: enrolments.cohortId, status: enrolments.status, n: count() })
-    .from(enrolments)
-    .where(and(inArray(enrolments.cohortId, cohortIds), inArray(enrolments.status, [...LIVE_ENROLMENT_STATUSES])))
-    .groupBy(enrolments.cohortId, enrolments.status);
+  const rows = await prepared(db, 'live_enrolment_counts', (db, name) =>
+    db
+      .select({ cohortId: enrolments.cohortId, status: enrolments.status, n: count() })
+      .from(enrolments)
+      .where(and(anyId(enrolments.cohortId, 'cohortIds'), inArray(enrolments.status, [...LIVE_ENROLMENT_STATUSES])))
+      .groupBy(enrolments.cohortId, enrolments.status)
+      .prepare(name),
+  ).execute({ cohortIds });
   for (const row of rows) {
     const counts = out.get(row.cohortId) ?? { confirmed: 0, offered: 0, waitlisted: 0 };
     if (row.status === 'confirmed' || row.status === 'offered' || row.status === 'waitlisted') counts[row.status] = row.n;
@@ -137,12 +174,15 @@ export async function countEnrolments(db: Db, cohortIds: string[]): Promise<Map<
 
 export async function listFacilitators(db: Db, cohortIds: string[]): Promise<{ cohortId: string; id: string; name: string }[]> {
   if (cohortIds.length === 0) return [];
-  return db
-    .select({ cohortId: cohortFacilitators.cohortId, id: users.id, name: users.name })
-    .from(cohortFacilitators)
-    .innerJoin(users, eq(users.id, cohortFacilitators.userId))
-    .where(inArray(cohortFacilitators.cohortId, cohortIds))
-    .orderBy(asc(users.name), asc(users.id));
+  return prepared(db, 'facilitators_of_cohorts', (db, name) =>
+    db
+      .select({ cohortId: cohortFacilitators.cohortId, id: users.id, name: users.name })
+      .from(cohortFacilitators)
+      .innerJoin(users, eq(users.id, cohortFacilitators.userId))
+      .where(anyId(cohortFacilitators.cohortId, 'cohortIds'))
+      .orderBy(asc(users.name), asc(users.id))
+      .prepare(name),
+  ).execute({ cohortIds });
 }
 
 export async function findUsersByIds(db: Db, ids: string[]) {

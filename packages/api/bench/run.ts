@@ -7,7 +7,7 @@
 //   pnpm bench                     the full run (1× and 10× data, both databases; ~20–30 minutes)
 //   pnpm bench --quick             a smoke run: 0.1× data, short loads
 //   pnpm bench --soak[=MINUTES]    a steady mixed load on Harbour alone, sampling its memory (default 10 min)
-//   --postgres-only | --pglite-only, --scales=1,10, --duration=S, --warmup=S, --connections=N,
+//   --postgres-only | --pglite-only, --scales=1,10, --duration=S, --warmup=S, --connections=N, --rounds=N (default 2),
 //   --check (exit 1 when a target is not met), --no-save, --only=<endpoint name part>,
 //   --profile=DIR (Harbour writes a V8 CPU profile there when it stops), --keep (keep the databases)
 //
@@ -44,6 +44,7 @@ const { values: args } = parseArgs({
     'pglite-only': { type: 'boolean', default: false },
     scales: { type: 'string' },
     duration: { type: 'string' },
+    rounds: { type: 'string' },
     warmup: { type: 'string' },
     connections: { type: 'string' },
     check: { type: 'boolean', default: false },
@@ -63,6 +64,8 @@ const options = {
   scales: (args.scales ?? (quick ? '0.1' : '1,10')).split(',').map(Number),
   duration: Number(args.duration ?? (quick ? 4 : 10)),
   warmup: Number(args.warmup ?? (quick ? 1 : 3)),
+  /** Floor and Harbour measured in turns, the order swapped each round, so a busy moment hurts both alike. */
+  rounds: Number(args.rounds ?? (quick ? 1 : 2)),
   connections: Number(args.connections ?? 32),
   databases: (['postgres', 'pglite'] as const).filter((d) => !(d === 'postgres' && args['pglite-only']) && !(d === 'pglite' && args['postgres-only'])),
   soakMinutes: args.soak === undefined ? undefined : Number(args.soak || (quick ? 1 : 10)),
@@ -536,6 +539,8 @@ interface Stats {
   /** PostgreSQL's CPU time (all its processes) per answered request; null on PGlite (it runs inside the server). */
   dbCpuMsPerRequest: number | null;
   serverRssMiB: number | null;
+  /** Each round's own figures, when there was more than one. */
+  rounds?: { rps: number; p50: number; p99: number }[];
 }
 
 function fire(url: string, requests: Req[], seconds: number, connections: number): { instance: autocannon.Instance; done: Promise<autocannon.Result> } {
@@ -576,6 +581,31 @@ async function measure(url: string, endpoint: Endpoint, target: Target, pid: num
   };
 }
 
+/** Rounds as one: throughput and CPU averaged, the median p50, the worst p99, counts summed. */
+function combine(rounds: Stats[]): Stats {
+  if (rounds.length === 1) return rounds[0]!;
+  const mean = (pick: (s: Stats) => number) => rounds.reduce((sum, s) => sum + pick(s), 0) / rounds.length;
+  const meanOrNull = (pick: (s: Stats) => number | null) =>
+    rounds.every((s) => pick(s) !== null) ? Math.round(mean((s) => pick(s)!) * 100) / 100 : null;
+  const p50s = rounds.map((s) => s.p50).sort((a, b) => a - b);
+  const statusCodes: Record<string, number> = {};
+  for (const s of rounds) for (const [code, n] of Object.entries(s.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  return {
+    rps: Math.round(mean((s) => s.rps)),
+    p50: p50s[Math.floor(p50s.length / 2)]!,
+    p99: Math.max(...rounds.map((s) => s.p99)),
+    mean: Math.round(mean((s) => s.mean) * 10) / 10,
+    requests: rounds.reduce((sum, s) => sum + s.requests, 0),
+    non2xx: rounds.reduce((sum, s) => sum + s.non2xx, 0),
+    errors: rounds.reduce((sum, s) => sum + s.errors, 0),
+    statusCodes,
+    cpuMsPerRequest: meanOrNull((s) => s.cpuMsPerRequest),
+    dbCpuMsPerRequest: meanOrNull((s) => s.dbCpuMsPerRequest),
+    serverRssMiB: rounds.at(-1)!.serverRssMiB,
+    rounds: rounds.map((s) => ({ rps: s.rps, p50: s.p50, p99: s.p99 })),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Runs
 
@@ -611,8 +641,21 @@ async function compare(kind: 'postgres' | 'pglite', scale: number): Promise<RunR
       const harbourTarget: Target = { ...floorTarget, pool: half(1) };
       const endpoints: EndpointResult[] = [];
       for (const endpoint of ENDPOINTS.filter((e) => !args.only || e.name.includes(args.only))) {
-        const floor = await measure(servers.floor!.url, endpoint, floorTarget, servers.floor!.proc.child.pid);
-        const harbour = await measure(servers.harbour.url, endpoint, harbourTarget, servers.harbour.proc.child.pid);
+        const floorRounds: Stats[] = [];
+        const harbourRounds: Stats[] = [];
+        for (let round = 0; round < options.rounds; round++) {
+          const measureFloor = async () => floorRounds.push(await measure(servers.floor!.url, endpoint, floorTarget, servers.floor!.proc.child.pid));
+          const measureHarbour = async () => harbourRounds.push(await measure(servers.harbour.url, endpoint, harbourTarget, servers.harbour.proc.child.pid));
+          if (round % 2 === 0) {
+            await measureFloor();
+            await measureHarbour();
+          } else {
+            await measureHarbour();
+            await measureFloor();
+          }
+        }
+        const floor = combine(floorRounds);
+        const harbour = combine(harbourRounds);
         const ratio = floor.rps > 0 ? Math.round((harbour.rps / floor.rps) * 100) / 100 : 0;
         endpoints.push({ endpoint: endpoint.name, kind: endpoint.kind, floor, harbour, ratio });
         log(

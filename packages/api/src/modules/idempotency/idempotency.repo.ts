@@ -1,4 +1,4 @@
-import { and, eq, lt, lte } from 'drizzle-orm';
+import { and, eq, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { idempotencyKeys } from '../../db/schema/index';
 
@@ -6,15 +6,33 @@ export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
 
 const byKey = (scope: string, key: string) => and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
 
-/** Inserts an in-flight record; answers undefined when the caller already used the key. */
-export async function insertInFlight(
+/**
+ * Claims the key for a new request in one statement: inserts it in flight, or, when the caller's
+ * record for it has expired, replaces that record (no moment where the key is free for another
+ * request to take). Answers undefined when a live record holds the key (in flight or done).
+ * Concurrent claims queue on the row: the one that waits re-checks the expiry against the row the
+ * first one wrote, so only one of them owns the key.
+ */
+export async function claimKey(
   db: Db,
   values: { scope: string; key: string; requestHash: string; expiresAt: Date },
+  now: Date,
 ): Promise<IdempotencyKeyRow | undefined> {
   const [row] = await db
     .insert(idempotencyKeys)
     .values({ ...values, status: 'in_flight' })
-    .onConflictDoNothing()
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.scope, idempotencyKeys.key],
+      set: {
+        requestHash: sql`excluded.request_hash`,
+        status: sql`excluded.status`,
+        responseStatus: sql`excluded.response_status`,
+        responseBody: sql`excluded.response_body`,
+        createdAt: sql`excluded.created_at`,
+        expiresAt: sql`excluded.expires_at`,
+      },
+      setWhere: lte(idempotencyKeys.expiresAt, now),
+    })
     .returning();
   return row;
 }
@@ -22,10 +40,6 @@ export async function insertInFlight(
 export async function findIdempotencyKey(db: Db, scope: string, key: string): Promise<IdempotencyKeyRow | undefined> {
   const [row] = await db.select().from(idempotencyKeys).where(byKey(scope, key)).limit(1);
   return row;
-}
-
-export async function deleteExpiredKey(db: Db, scope: string, key: string, now: Date): Promise<void> {
-  await db.delete(idempotencyKeys).where(and(byKey(scope, key), lte(idempotencyKeys.expiresAt, now)));
 }
 
 /** Takes over an in-flight record whose request died (crash) before finishing; answers whether it did. */

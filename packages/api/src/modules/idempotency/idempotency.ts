@@ -12,15 +12,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { AppError } from '../../lib/app-error';
 import { sha256Hex } from '../../lib/crypto';
-import {
-  deleteExpiredKey,
-  deleteExpiredKeys,
-  deleteInFlight,
-  findIdempotencyKey,
-  insertInFlight,
-  markDone,
-  takeOverStale,
-} from './idempotency.repo';
+import { claimKey, deleteExpiredKeys, deleteInFlight, findIdempotencyKey, markDone, takeOverStale } from './idempotency.repo';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** An in-flight record older than this belongs to a request that died (crash): a retry may take it over. */
@@ -96,7 +88,8 @@ export function idempotencyOf(request: FastifyRequest, scope: string): Idempoten
 /**
  * Runs `run` once per (scope, key). The record is claimed in its own statement before `run` (so a
  * concurrent retry sees it in flight at once), and completed in one transaction with `run`'s writes:
- * `run` gets that transaction as its `db` (its own transaction nests in it). So a crash can never
+ * `run` gets that transaction as its `db` (a transaction it opens nests in it as a savepoint, unless
+ * it writes straight into the one it is given, as createReferral does). So a crash can never
  * leave the write committed with the record still in flight (a retry would then do it twice): either
  * both are there or neither is. When `run` throws, the record is released: nothing was created, so
  * the client may retry.
@@ -110,8 +103,7 @@ export async function withIdempotency<T>(
   const { scope, key, requestHash } = idem;
   const now = new Date();
 
-  await deleteExpiredKey(db, scope, key, now);
-  let owner = Boolean(await insertInFlight(db, { scope, key, requestHash, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) }));
+  let owner = Boolean(await claimKey(db, { scope, key, requestHash, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) }, now));
   if (!owner) {
     const existing = await findIdempotencyKey(db, scope, key);
     if (!existing) throw inFlight(); // released a moment ago by a failed first attempt: retry

@@ -13,19 +13,34 @@ export async function insertMessages(db: Db, rows: NewOutboxMessageRow[]): Promi
   return db.insert(outboxMessages).values(rows).returning();
 }
 
-/** Live subscriptions of a partner to an event (not deleted, not disabled). */
-export async function listLiveSubscriptionsFor(db: Db, partnerId: string, event: WebhookEvent): Promise<WebhookSubscriptionRow[]> {
-  return db
-    .select()
-    .from(webhookSubscriptions)
-    .where(
-      and(
-        eq(webhookSubscriptions.partnerId, partnerId),
-        arrayContains(webhookSubscriptions.events, [event]),
-        isNull(webhookSubscriptions.deletedAt),
-        isNull(webhookSubscriptions.disabledAt),
-      ),
-    );
+/** Subscriptions of a partner to an event that still take deliveries (not deleted, not disabled). */
+const liveSubscriptionsOf = (partnerId: string, event: WebhookEvent) =>
+  and(
+    eq(webhookSubscriptions.partnerId, partnerId),
+    arrayContains(webhookSubscriptions.events, [event]),
+    isNull(webhookSubscriptions.deletedAt),
+    isNull(webhookSubscriptions.disabledAt),
+  );
+
+/**
+ * Writes one pending webhook delivery of `payload` per live subscription of the partner to `topic`,
+ * in one statement: the subscriptions are read by the INSERT itself, not fetched first (a partner
+ * with none costs the same single round trip). Answers the ids written.
+ */
+export async function insertWebhookFanOut(
+  db: Db,
+  fanOut: { partnerId: string; topic: WebhookEvent; payload: Record<string, unknown>; at: Date },
+): Promise<string[]> {
+  const at = fanOut.at.toISOString();
+  const result = await db.execute(sql`
+    insert into ${outboxMessages} (kind, topic, partner_id, subscription_id, payload, next_attempt_at, created_at, updated_at)
+    select 'webhook', ${fanOut.topic}::text, ${webhookSubscriptions.partnerId}, ${webhookSubscriptions.id}, ${JSON.stringify(fanOut.payload)}::jsonb,
+           ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
+    from ${webhookSubscriptions}
+    where ${liveSubscriptionsOf(fanOut.partnerId, fanOut.topic)}
+    returning id`);
+  // node-postgres and PGlite both answer raw statements as { rows }.
+  return (result as unknown as { rows: { id: string }[] }).rows.map((r) => r.id);
 }
 
 export async function findSubscriptionsByIds(db: Db, ids: string[]): Promise<WebhookSubscriptionRow[]> {

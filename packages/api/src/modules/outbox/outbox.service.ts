@@ -5,7 +5,7 @@ import type { OutboxListQuery, OutboxMessage, WebhookEvent } from '@harbour/shar
 import type { Db } from '../../db/client';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import { renderEmail, type EmailTemplate, type EmailTemplates } from '../email/templates';
-import { insertMessages, listAdminEmails, listLiveSubscriptionsFor, listMessages, type OutboxMessageRow } from './outbox.repo';
+import { insertMessages, insertWebhookFanOut, listAdminEmails, listMessages, type OutboxMessageRow } from './outbox.repo';
 
 /** An e-mail from one of the templates in modules/email/templates.ts. */
 export type EmailMessage = {
@@ -54,22 +54,8 @@ export async function enqueue(tx: Db, message: OutgoingMessage, now: Date = new 
     return rows.map((r) => r.id);
   }
 
-  const subscriptions = await listLiveSubscriptionsFor(tx, message.partnerId, message.topic);
   const body: WebhookBody = { type: message.topic, timestamp: now.toISOString(), data: message.payload };
-  const rows = await insertMessages(
-    tx,
-    subscriptions.map((s) => ({
-      kind: 'webhook' as const,
-      topic: message.topic,
-      partnerId: message.partnerId,
-      subscriptionId: s.id,
-      payload: { ...body },
-      nextAttemptAt: now,
-      createdAt: now,
-      updatedAt: now,
-    })),
-  );
-  return rows.map((r) => r.id);
+  return insertWebhookFanOut(tx, { partnerId: message.partnerId, topic: message.topic, payload: { ...body }, at: now });
 }
 
 /** Tells every active admin that a message was given up on (by e-mail, through the outbox itself). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { cohortSessions, enrolments, participants, partners, referralEvents, referrals } from '../../db/schema/index';
@@ -10,8 +11,19 @@ export interface ReferralWithPartner {
   partnerName: string;
 }
 
-export async function insertReferral(db: Db, values: NewReferralRow): Promise<ReferralRow> {
-  const [row] = await db.insert(referrals).values(values).returning();
+/**
+ * A new referral and its first history entry, in one statement (two inserts in a WITH): the id is
+ * made here so the entry can name it without reading the referral back.
+ */
+export async function insertReferralWithFirstEvent(
+  db: Db,
+  values: Omit<NewReferralRow, 'id'>,
+  event: Omit<NewReferralEventRow, 'referralId'>,
+): Promise<ReferralRow> {
+  const id = randomUUID();
+  const created = db.$with('created').as(db.insert(referrals).values({ ...values, id }).returning());
+  const logged = db.$with('logged').as(db.insert(referralEvents).values({ ...event, referralId: id }));
+  const [row] = await db.with(created, logged).select().from(created);
   if (!row) throw new Error('insert returned no row');
   return row;
 }

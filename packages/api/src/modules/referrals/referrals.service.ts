@@ -10,6 +10,8 @@ import {
   type ReferralStatus,
   type StaffReferral,
 } from '@harbour/shared';
+import { is } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client';
 import { AppError, invalidState, notFound } from '../../lib/app-error';
 import { decodeCursor, toPage } from '../../lib/cursor';
@@ -21,8 +23,8 @@ import {
   findEnrolmentForLink,
   findParticipantForLink,
   findReferralById,
-  insertReferral,
   insertReferralEvent,
+  insertReferralWithFirstEvent,
   listReferrals,
   sessionDatesOfEnrolments,
   updateReferral,
@@ -101,29 +103,41 @@ export async function onReferralErased(tx: Db, referral: { id: string; partnerId
   await enqueue(tx, { kind: 'webhook', topic: 'referral.erased', partnerId: referral.partnerId, payload: { referralId: referral.id } }, now);
 }
 
+/**
+ * Runs `write` in `db` when it is already a transaction (an Idempotency-Key's, see withIdempotency),
+ * else in a new one. A nested transaction would be a savepoint, two more round trips that buy
+ * nothing here: nothing catches a failed write to carry on, the whole transaction is rolled back.
+ */
+function inTransaction<T>(db: Db, write: (tx: Db) => Promise<T>): Promise<T> {
+  return is(db, PgTransaction) ? write(db) : db.transaction((tx) => write(tx as unknown as Db));
+}
+
 export async function createReferral(db: Db, partner: PartnerActor, body: CreateReferralBody): Promise<PartnerReferral> {
   if (body.consentToShare !== true) {
     throw new AppError('CONSENT_REQUIRED', 422, 'A referral needs the person’s consent to share their details: send consentToShare: true.', {
       errors: [{ path: 'consentToShare', message: 'Must be true.' }],
     });
   }
-  return db.transaction(async (tx) => {
-    const row = await insertReferral(tx, {
-      partnerId: partner.partnerId,
-      apiKeyId: partner.keyId,
-      status: 'received',
-      personFirstName: body.person.firstName,
-      personLastName: body.person.lastName,
-      personEmail: body.person.email ?? null,
-      personPhone: body.person.phone ?? null,
-      relationship: body.relationship,
-      consentToShare: true,
-      referrerName: body.referrer.name,
-      referrerEmail: body.referrer.email,
-      referrerPhone: body.referrer.phone ?? null,
-      note: body.note ?? null,
-    });
-    await insertReferralEvent(tx, { referralId: row.id, fromStatus: null, toStatus: 'received', actorKind: 'partner', actorId: partner.keyId });
+  return inTransaction(db, async (tx) => {
+    const row = await insertReferralWithFirstEvent(
+      tx,
+      {
+        partnerId: partner.partnerId,
+        apiKeyId: partner.keyId,
+        status: 'received',
+        personFirstName: body.person.firstName,
+        personLastName: body.person.lastName,
+        personEmail: body.person.email ?? null,
+        personPhone: body.person.phone ?? null,
+        relationship: body.relationship,
+        consentToShare: true,
+        referrerName: body.referrer.name,
+        referrerEmail: body.referrer.email,
+        referrerPhone: body.referrer.phone ?? null,
+        note: body.note ?? null,
+      },
+      { fromStatus: null, toStatus: 'received', actorKind: 'partner', actorId: partner.keyId },
+    );
     await onReferralChanged(tx, row, null);
     await mailReferralReceived(tx, row);
     return toPartnerReferral(row, new Map());

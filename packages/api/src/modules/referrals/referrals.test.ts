@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PartnerScope } from '@harbour/shared';
-import { outboxMessages, referrals, webhookSubscriptions } from '../../db/schema/index';
+import { idempotencyKeys, outboxMessages, referralEvents, referrals, webhookSubscriptions } from '../../db/schema/index';
 import { buildTestApp, type TestApp } from '../../test/build-test-app';
+import { IDEMPOTENCY_STALE_IN_FLIGHT_MS } from '../idempotency/idempotency';
 import { createEligibleParticipant, createOpenCohort } from '../../test/factories';
 
 let t: TestApp;
@@ -251,6 +252,78 @@ describe('Idempotency-Key on POST /v1/referrals', () => {
       }
     }
     expect(await countReferralsOf(p.id)).toBe(1);
+  });
+  const keyRecord = (partnerId: string, key: string) => and(eq(idempotencyKeys.scope, `partner:${partnerId}`), eq(idempotencyKeys.key, key));
+
+  it('an expired key is free again: another request with it creates a new referral, and its answer is the one replayed', async () => {
+    const p = await partnerWithKey();
+    const key = `ref-${randomUUID()}`;
+    const first = await refer(p.key, referralBody(), { 'idempotency-key': key });
+    expect(first.statusCode).toBe(201);
+    await t.database.db.update(idempotencyKeys).set({ expiresAt: new Date(Date.now() - 1000) }).where(keyRecord(p.id, key));
+
+    const second = await refer(p.key, referralBody(), { 'idempotency-key': key });
+    expect(second.statusCode).toBe(201);
+    expect(second.headers['idempotent-replayed']).toBeUndefined();
+    expect(second.json().id).not.toBe(first.json().id);
+    const [record] = await t.database.db.select().from(idempotencyKeys).where(keyRecord(p.id, key));
+    expect(record).toMatchObject({ status: 'done', responseStatus: 201 });
+    expect(record!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
+    expect(await countReferralsOf(p.id)).toBe(2);
+  });
+
+  it('a key held in flight is 409 while its request may still be running, and is taken over once it is stale (a crashed request)', async () => {
+    const p = await partnerWithKey();
+    const key = `ref-${randomUUID()}`;
+    const payload = referralBody();
+    const held = await refer(p.key, payload, { 'idempotency-key': key });
+    expect(held.statusCode).toBe(201);
+    // As a request that crashed before answering leaves it: in flight, no answer.
+    await t.database.db.update(idempotencyKeys).set({ status: 'in_flight', responseStatus: null, responseBody: null }).where(keyRecord(p.id, key));
+    await t.database.db.delete(referrals).where(eq(referrals.partnerId, p.id));
+
+    const busy = await refer(p.key, payload, { 'idempotency-key': key });
+    expect(busy.statusCode).toBe(409);
+    expect(busy.json().code).toBe('IDEMPOTENCY_KEY_IN_FLIGHT');
+    expect(busy.headers['retry-after']).toBe('1');
+
+    await t.database.db
+      .update(idempotencyKeys)
+      .set({ createdAt: new Date(Date.now() - IDEMPOTENCY_STALE_IN_FLIGHT_MS - 1000) })
+      .where(keyRecord(p.id, key));
+    const retried = await refer(p.key, payload, { 'idempotency-key': key });
+    expect(retried.statusCode).toBe(201);
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+    expect(await countReferralsOf(p.id)).toBe(1);
+    expect((await refer(p.key, payload, { 'idempotency-key': key })).json().id).toBe(retried.json().id);
+  });
+
+  it('creates a referral with a key in at most 7 statements (auth, claim, referral with its history, webhooks, e-mail, answer, audit), with or without webhooks', async () => {
+    const quiet = await partnerWithKey();
+    const hooked = await partnerWithKey();
+    await t.database.db.insert(webhookSubscriptions).values([
+      { partnerId: hooked.id, url: 'https://partner.example/a', events: ['referral.status_changed'], secret: 'whsec_test' },
+      { partnerId: hooked.id, url: 'https://partner.example/b', events: ['referral.status_changed', 'referral.erased'], secret: 'whsec_test' },
+    ]);
+    for (const p of [quiet, hooked]) {
+      // The key's first use also records lastUsedAt (at most once a minute): not what is measured here.
+      expect((await refer(p.key)).statusCode).toBe(201);
+      const { result, statements } = await t.recordQueries(() => refer(p.key, referralBody(), { 'idempotency-key': `budget-${randomUUID()}` }));
+      expect(result.statusCode).toBe(201);
+      // BEGIN and COMMIT are logged by node-postgres only; savepoints would be counted.
+      const counted = statements.filter((s) => !/^\s*(begin|commit)\s*$/i.test(s));
+      expect(counted.length, counted.join('\n')).toBeLessThanOrEqual(7);
+      expect(statements.filter((s) => /savepoint/i.test(s))).toEqual([]);
+
+      // Everything is still written: the referral, its first history entry, a webhook per subscription, the e-mail.
+      const id = result.json().id as string;
+      const events = await t.database.db.select().from(referralEvents).where(eq(referralEvents.referralId, id));
+      expect(events).toEqual([expect.objectContaining({ fromStatus: null, toStatus: 'received', actorKind: 'partner' })]);
+      const messages = await t.database.db.select().from(outboxMessages);
+      const webhooks = messages.filter((m) => m.kind === 'webhook' && (m.payload as { data: { referralId?: string } }).data.referralId === id);
+      expect(webhooks).toHaveLength(p === hooked ? 2 : 0);
+      expect(messages.filter((m) => m.kind === 'email' && m.topic === 'referral_received' && JSON.stringify(m.payload).includes(id))).toHaveLength(1);
+    }
   });
 });
 

@@ -244,6 +244,24 @@ describe('deliveries', () => {
     expect(new Set(receiver.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set(ids));
   });
 
+  it('an event goes only to subscriptions to that event, written in one statement with the same body for each', async () => {
+    const p = await newPartner();
+    await subscribe(p.auth);
+    await subscribe(p.auth);
+    const erasedOnly = await t.app.inject({ method: 'POST', url: '/v1/webhooks', headers: p.auth, payload: { url: receiver.url, events: ['referral.erased'] } });
+    expect(erasedOnly.statusCode).toBe(201);
+    const now = new Date();
+    const { result, statements } = await t.recordQueries(() => statusChanged(p.id, 'contacted', undefined, now));
+    // BEGIN and COMMIT are logged by node-postgres only.
+    expect(statements.filter((s) => !/^\s*(begin|commit)\s*$/i.test(s))).toHaveLength(1);
+    expect(result.ids).toHaveLength(2);
+    await runOutboxOnce(t.database.db, deps, now);
+    expect(receiver.requests).toHaveLength(2);
+    const [a, b] = receiver.requests.map((r) => JSON.parse(r.body) as unknown);
+    expect(a).toEqual({ type: 'referral.status_changed', timestamp: now.toISOString(), data: { referralId: result.referralId, status: 'contacted' } });
+    expect(b).toEqual(a);
+  });
+
   it('a referral made through the API reaches the partner as a signed referral.status_changed event', async () => {
     const p = await newPartner(['webhooks:manage', 'referrals:write']);
     const sub = await subscribe(p.auth);

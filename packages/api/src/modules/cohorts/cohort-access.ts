@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { can } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { cohortFacilitators, cohorts } from '../../db/schema/index';
@@ -22,13 +22,21 @@ export async function isAssignedFacilitator(db: Db, cohortId: string, userId: st
 }
 
 /**
+ * Whether the actor may see the `cohorts` row of the statement it is part of: folded into the
+ * statement that reads (or locks) the cohort, so scoping costs no query of its own.
+ */
+export function cohortVisibleTo(actor: StaffActor): SQL<boolean> {
+  if (seesAllCohorts(actor)) return sql<boolean>`true`;
+  return sql<boolean>`exists (select 1 from ${cohortFacilitators} where ${cohortFacilitators.cohortId} = ${cohorts.id} and ${cohortFacilitators.userId} = ${actor.id})`;
+}
+
+/**
  * The cohort, if this actor may see it; otherwise 404 (never 403: a facilitator must not learn that a
  * cohort they are not assigned to exists).
  */
 export async function findVisibleCohort(db: Db, actor: StaffActor, cohortId: string, opts: { forUpdate?: boolean } = {}): Promise<CohortRow> {
-  const query = db.select().from(cohorts).where(eq(cohorts.id, cohortId)).limit(1);
+  const query = db.select({ cohort: cohorts, visible: cohortVisibleTo(actor) }).from(cohorts).where(eq(cohorts.id, cohortId)).limit(1);
   const [row] = opts.forUpdate ? await query.for('update') : await query;
-  if (!row) throw notFound('cohort');
-  if (!seesAllCohorts(actor) && !(await isAssignedFacilitator(db, cohortId, actor.id))) throw notFound('cohort');
-  return row;
+  if (!row?.visible) throw notFound('cohort');
+  return row.cohort;
 }

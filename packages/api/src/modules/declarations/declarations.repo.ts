@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gt, isNull, max, notExists, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, exists, gt, isNull, max, notExists, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
 import type { EligibilityOutcome } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { courses, declarations, declarationVersions, participants, users } from '../../db/schema/index';
@@ -20,32 +20,43 @@ export async function findLatestDeclaration(db: Db, participantId: string): Prom
   return row;
 }
 
+const laterVersion = alias(declarationVersions, 'later_version');
+
 /**
- * True iff the participant's latest declaration is 'eligible', was made under a version of this
- * course, and that version is still good: it is the current one, or no newer version of the course
- * asks for re-declaration.
+ * True iff the participant's latest declaration (newest by createdAt, then id) is 'eligible', was made
+ * under a version of this course, and that version is still good: it is the current one, or no newer
+ * version of the course asks for re-declaration. As SQL over a participant id column, so the
+ * enrolment's other checks can be answered by the same statement.
  */
-export async function isEligibleToEnrol(db: Db, participantId: string, courseId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ outcome: declarations.outcome, courseId: declarationVersions.courseId, version: declarationVersions.version })
+export function eligibleToEnrol(participantId: SQLWrapper, courseId: string): SQL<boolean> {
+  const qb = new QueryBuilder();
+  const superseded = qb
+    .select({ one: sql`1` })
+    .from(laterVersion)
+    .where(
+      and(
+        eq(laterVersion.courseId, courseId),
+        gt(laterVersion.version, declarationVersions.version),
+        eq(laterVersion.requiresRedeclaration, true),
+      ),
+    );
+  const latest = qb
+    .select({
+      eligible: sql`${declarations.outcome} = 'eligible' and ${declarationVersions.courseId} = ${courseId} and not ${exists(superseded)}`,
+    })
     .from(declarations)
     .innerJoin(declarationVersions, eq(declarationVersions.id, declarations.declarationVersionId))
     .where(eq(declarations.participantId, participantId))
     .orderBy(desc(declarations.createdAt), desc(declarations.id))
     .limit(1);
-  if (!row || row.outcome !== 'eligible' || row.courseId !== courseId) return false;
-  const [newer] = await db
-    .select({ id: declarationVersions.id })
-    .from(declarationVersions)
-    .where(
-      and(
-        eq(declarationVersions.courseId, courseId),
-        gt(declarationVersions.version, row.version),
-        eq(declarationVersions.requiresRedeclaration, true),
-      ),
-    )
-    .limit(1);
-  return newer === undefined;
+  // No declaration at all: not eligible.
+  return sql<boolean>`coalesce((${latest}), false)`;
+}
+
+/** The same rule for one person, in one statement. */
+export async function isEligibleToEnrol(db: Db, participantId: string, courseId: string): Promise<boolean> {
+  const [row] = await db.select({ eligible: eligibleToEnrol(participants.id, courseId) }).from(participants).where(eq(participants.id, participantId));
+  return row?.eligible === true;
 }
 
 export async function findDeclarationById(db: Db, id: string): Promise<DeclarationRow | undefined> {

@@ -1,8 +1,9 @@
-import { and, asc, count, desc, eq, exists, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
-import type { PgInsertValue } from 'drizzle-orm/pg-core';
+import { and, asc, count, desc, eq, exists, inArray, lt, lte, min, or, sql, type SQL } from 'drizzle-orm';
+import { alias, type PgInsertValue } from 'drizzle-orm/pg-core';
 import type { EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
+import type { CohortRow } from '../cohorts/cohort-access';
+import { eligibleToEnrol } from '../declarations/declarations.repo';
 import {
   attendance,
   cohortFacilitators,
@@ -38,9 +39,48 @@ export async function lockCohortById(db: Db, cohortId: string) {
   return row;
 }
 
-export async function findCourseOfferHours(db: Db, courseId: string): Promise<number | undefined> {
-  const [row] = await db.select({ offerHours: courses.offerHours }).from(courses).where(eq(courses.id, courseId)).limit(1);
-  return row?.offerHours;
+const offer = alias(enrolments, 'offer');
+const target = alias(enrolments, 'target');
+
+export interface LockedCohort {
+  cohort: CohortRow;
+  /** The course's offer hours (how long an offered seat is held). */
+  offerHours: number;
+  /** The earliest expiry among the cohort's offers, null when it has none. */
+  nextOfferExpiresAt: Date | null;
+  /** Whether the actor may see the cohort (the `visible` condition given). */
+  visible: boolean;
+}
+
+/**
+ * Locks the cohort row (`FOR UPDATE OF cohorts` only: the course is read, not locked), by its id or by
+ * one of its enrolments', and reads what every seat decision needs with it, in one statement.
+ *
+ * `nextOfferExpiresAt` comes from the snapshot the statement started with, which is older than the
+ * lock when the statement had to wait for it: it can miss an offer made by the transaction waited
+ * for, but such an offer is hours from lapsing (offer hours are at least 1), so "nothing has lapsed"
+ * stays true. It may also show an offer that has since been answered; that only costs a query.
+ */
+export async function lockCohortForSeats(
+  db: Db,
+  by: { cohortId: string } | { enrolmentId: string },
+  visible: SQL<boolean> = sql<boolean>`true`,
+): Promise<LockedCohort | undefined> {
+  const cohortId =
+    'cohortId' in by ? by.cohortId : sql`(${db.select({ cohortId: target.cohortId }).from(target).where(eq(target.id, by.enrolmentId))})`;
+  const earliestOffer = db
+    .select({ at: min(offer.offerExpiresAt) })
+    .from(offer)
+    .where(and(eq(offer.cohortId, cohorts.id), eq(offer.status, 'offered')));
+  const nextOfferExpiresAt = sql<Date | null>`(${earliestOffer})`.mapWith(offer.offerExpiresAt);
+  const [row] = await db
+    .select({ cohort: cohorts, offerHours: courses.offerHours, nextOfferExpiresAt, visible })
+    .from(cohorts)
+    .innerJoin(courses, eq(courses.id, cohorts.courseId))
+    .where(eq(cohorts.id, cohortId))
+    .limit(1)
+    .for('update', { of: cohorts });
+  return row;
 }
 
 export async function findParticipantById(db: Db, id: string): Promise<ParticipantRow | undefined> {
@@ -48,39 +88,51 @@ export async function findParticipantById(db: Db, id: string): Promise<Participa
   return row;
 }
 
-export async function findLiveEnrolmentOnCourse(db: Db, participantId: string, courseId: string): Promise<EnrolmentRow | undefined> {
-  const [row] = await db
-    .select()
+export interface EnrolmentChecks {
+  participant: { id: string; email: string; firstName: string; erasedAt: Date | null };
+  /** The latest declaration makes them eligible for the cohort's course (declarations.repo eligibleToEnrol). */
+  eligible: boolean;
+  /** They already hold or wait for a place on the course (in any cohort of it). */
+  alreadyEnrolled: boolean;
+  /** Nobody is on the cohort's waitlist. */
+  waitlistEmpty: boolean;
+}
+
+/**
+ * Everything enrolling the person into the (locked) cohort depends on, in one statement. The person's
+ * row is held `FOR KEY SHARE` (as the enrolment's foreign key would hold it): an erasure cannot slip in
+ * before the commit, so the e-mail address read here is still theirs to write to when the mail goes out.
+ */
+export async function findEnrolmentChecks(
+  db: Db,
+  participantId: string,
+  cohort: Pick<CohortRow, 'id' | 'courseId'>,
+): Promise<EnrolmentChecks | undefined> {
+  const live = db
+    .select({ one: sql`1` })
     .from(enrolments)
     .where(
       and(
-        eq(enrolments.participantId, participantId),
-        eq(enrolments.courseId, courseId),
+        eq(enrolments.participantId, participants.id),
+        eq(enrolments.courseId, cohort.courseId),
         inArray(enrolments.status, ['waitlisted', 'offered', 'confirmed']),
       ),
-    )
-    .limit(1);
-  return row;
-}
-
-export async function insertEnrolment(db: Db, values: PgInsertValue<typeof enrolments>): Promise<EnrolmentRow> {
-  const [row] = await db.insert(enrolments).values(values).returning();
-  if (!row) throw new Error('insert returned no row');
-  return row;
-}
-
-/** Updates only if the enrolment is still in `from`; answers undefined otherwise. */
-export async function updateEnrolmentFrom(
-  db: Db,
-  id: string,
-  from: EnrolmentStatus,
-  values: Partial<NewEnrolmentRow>,
-): Promise<EnrolmentRow | undefined> {
+    );
+  const waiting = db
+    .select({ one: sql`1` })
+    .from(enrolments)
+    .where(and(eq(enrolments.cohortId, cohort.id), eq(enrolments.status, 'waitlisted')));
   const [row] = await db
-    .update(enrolments)
-    .set(values)
-    .where(and(eq(enrolments.id, id), eq(enrolments.status, from)))
-    .returning();
+    .select({
+      participant: { id: participants.id, email: participants.email, firstName: participants.firstName, erasedAt: participants.erasedAt },
+      eligible: eligibleToEnrol(participants.id, cohort.courseId),
+      alreadyEnrolled: sql<boolean>`${exists(live)}`,
+      waitlistEmpty: sql<boolean>`not ${exists(waiting)}`,
+    })
+    .from(participants)
+    .where(eq(participants.id, participantId))
+    .limit(1)
+    .for('key share', { of: participants });
   return row;
 }
 
@@ -89,19 +141,73 @@ export async function updateEnrolment(db: Db, id: string, values: Partial<NewEnr
   return row;
 }
 
-export async function insertEnrolmentEvent(db: Db, values: PgInsertValue<typeof enrolmentEvents>): Promise<void> {
-  await db.insert(enrolmentEvents).values(values);
+/** The history row written with a change of an enrolment's status. */
+export interface EnrolmentEventValues {
+  fromStatus: EnrolmentStatus | null;
+  toStatus: EnrolmentStatus;
+  actorKind: 'staff' | 'system';
+  actorId: string | null;
+  note: string | null;
 }
 
-/** Adds `delta` to the cohort's seats taken (the CHECK refuses more than the maximum); answers the new value. */
-export async function addSeatsTaken(db: Db, cohortId: string, delta: number): Promise<number> {
-  const [row] = await db
-    .update(cohorts)
-    .set({ seatsTaken: sql`${cohorts.seatsTaken} + ${delta}` })
-    .where(eq(cohorts.id, cohortId))
-    .returning({ seatsTaken: cohorts.seatsTaken });
-  if (!row) throw new Error('cohort vanished');
-  return row.seatsTaken;
+/** A new enrolment, or an update of one that applies only while it is still in `from`. */
+export type EnrolmentChange =
+  | { insert: PgInsertValue<typeof enrolments> }
+  | { update: { id: string; from: EnrolmentStatus; set: Partial<NewEnrolmentRow> } };
+
+const historyColumns = [
+  enrolmentEvents.enrolmentId,
+  enrolmentEvents.fromStatus,
+  enrolmentEvents.toStatus,
+  enrolmentEvents.actorKind,
+  enrolmentEvents.actorId,
+  enrolmentEvents.note,
+  enrolmentEvents.at,
+].map((c) => sql.identifier(c.name));
+
+/**
+ * One change of an enrolment in one statement: the insert or update, its history row, and the
+ * cohort's seats moved by `seatDelta` (the CHECK still refuses more than the maximum). The history row
+ * and the seats follow only a row actually written: an update whose enrolment has left `from` changes
+ * nothing and answers undefined. `seatsTaken` is the cohort's count after the change (when it moved).
+ */
+export async function writeEnrolmentChange(
+  db: Db,
+  change: EnrolmentChange,
+  cohortId: string,
+  event: EnrolmentEventValues,
+  seatDelta: number,
+): Promise<{ enrolment: EnrolmentRow; seatsTaken?: number } | undefined> {
+  const changed = db.$with('changed').as(
+    'insert' in change
+      ? db.insert(enrolments).values(change.insert).returning()
+      : db
+          .update(enrolments)
+          .set(change.update.set)
+          .where(and(eq(enrolments.id, change.update.id), eq(enrolments.status, change.update.from)))
+          .returning(),
+  );
+  // Parameters in a SELECT list have no type of their own: each is cast to its column's.
+  const history = db.$with('history', {}).as(
+    sql`insert into ${enrolmentEvents} (${sql.join(historyColumns, sql`, `)})
+      select ${changed.id}, ${event.fromStatus}::text, ${event.toStatus}::text, ${event.actorKind}::text,
+             ${event.actorId}::uuid, ${event.note}::text, ${clockNow}
+      from ${changed}`,
+  );
+  const seats = db.$with('seats').as(
+    db
+      .update(cohorts)
+      .set({ seatsTaken: sql`${cohorts.seatsTaken} + ${seatDelta}` })
+      .where(and(eq(cohorts.id, cohortId), sql`exists (select 1 from ${changed})`))
+      .returning({ seatsTaken: cohorts.seatsTaken }),
+  );
+  if (seatDelta === 0) {
+    const [row] = await db.with(changed, history).select({ enrolment: changed._.selectedFields }).from(changed);
+    return row;
+  }
+  const seatsTaken = sql<number>`(select ${seats.seatsTaken} from ${seats})`.mapWith(Number);
+  const [row] = await db.with(changed, history, seats).select({ enrolment: changed._.selectedFields, seatsTaken }).from(changed);
+  return row;
 }
 
 export async function setCohortStatus(db: Db, cohortId: string, status: 'confirmed'): Promise<void> {
@@ -113,14 +219,23 @@ export async function setCohortStatus(db: Db, cohortId: string, status: 'confirm
 
 const waitlistOrder = [asc(enrolments.queuedAt), asc(enrolments.id)];
 
-/** The first `n` people on the cohort's waitlist, in order. */
-export async function firstWaitlisted(db: Db, cohortId: string, n: number): Promise<EnrolmentRow[]> {
-  return db
-    .select()
+/**
+ * The first `n` people on the cohort's waitlist, in order, each with where their e-mails go (null once
+ * erased, when nothing is sent).
+ */
+export async function firstWaitlisted(
+  db: Db,
+  cohortId: string,
+  n: number,
+): Promise<{ enrolment: EnrolmentRow; recipient: { email: string; firstName: string } | null }[]> {
+  const rows = await db
+    .select({ enrolment: enrolments, email: participants.email, firstName: participants.firstName, erasedAt: participants.erasedAt })
     .from(enrolments)
+    .innerJoin(participants, eq(participants.id, enrolments.participantId))
     .where(and(eq(enrolments.cohortId, cohortId), eq(enrolments.status, 'waitlisted')))
     .orderBy(...waitlistOrder)
     .limit(n);
+  return rows.map((r) => ({ enrolment: r.enrolment, recipient: r.erasedAt ? null : { email: r.email, firstName: r.firstName } }));
 }
 
 /** 1-based place of a waitlisted enrolment: how many are ahead of it, plus one. */

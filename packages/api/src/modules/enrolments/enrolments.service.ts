@@ -20,16 +20,14 @@ import type { Db } from '../../db/client';
 import { AppError, forbidden, invalidState, notFound } from '../../lib/app-error';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import type { StaffActor } from '../../plugins/auth';
-import { findVisibleCohort, seesAllCohorts, type CohortRow } from '../cohorts/cohort-access';
-import { isEligibleToEnrol } from '../declarations/declarations.repo';
+import { cohortVisibleTo, findVisibleCohort, seesAllCohorts, type CohortRow } from '../cohorts/cohort-access';
 import {
   attendanceOf,
   attendanceOfSession,
   cohortsWithLapsedOffers,
-  findCourseOfferHours,
   findEnrolmentById,
+  findEnrolmentChecks,
   findEnrolmentsByIds,
-  findLiveEnrolmentOnCourse,
   findParticipantById,
   findSessionById,
   listEnrolmentsOfParticipant,
@@ -37,7 +35,7 @@ import {
   listRoster,
   listRosterForExport,
   listSessions,
-  lockCohortById,
+  lockCohortForSeats,
   updateEnrolment,
   upsertAttendance,
   waitlistPositionOf,
@@ -90,10 +88,21 @@ async function withPosition(db: Db, row: EnrolmentRow): Promise<Enrolment> {
 
 const staffActor = (actor: StaffActor): EnrolmentActor => ({ kind: 'staff', id: actor.id });
 
-async function seatContext(tx: Db, cohort: CohortRow): Promise<SeatContext> {
-  const offerHours = await findCourseOfferHours(tx, cohort.courseId);
-  if (offerHours === undefined) throw new Error('cohort without a course');
-  return { tx, cohort, offerHours, now: new Date() };
+/**
+ * Takes the cohort row lock (the transaction's first and only one: every seat decision after it is
+ * serialised on it) and answers the seat context, or undefined when there is no such cohort or the
+ * actor may not see it (a system job passes no actor).
+ */
+async function lockSeats(
+  tx: Db,
+  by: { cohortId: string } | { enrolmentId: string },
+  actor: StaffActor | null,
+  now?: Date,
+): Promise<SeatContext | undefined> {
+  const locked = await lockCohortForSeats(tx, by, actor ? cohortVisibleTo(actor) : undefined);
+  if (!locked?.visible) return undefined;
+  const { cohort, offerHours, nextOfferExpiresAt } = locked;
+  return { tx, cohort, offerHours, nextOfferExpiresAt, now: now ?? new Date() };
 }
 
 /** The enrolment's cohort, if the actor may see it; a cohort that is not theirs reads as "no such enrolment". */
@@ -123,34 +132,39 @@ function enrolmentClosedReason(cohort: CohortRow, now: Date): string | null {
 
 export async function enrol(db: Db, actor: StaffActor, cohortId: string, participantId: string): Promise<Enrolment> {
   return transactionWithRetry(db, async (tx) => {
-    // The cohort row lock, taken once and first: every seat decision below is serialised on it.
-    const cohort = await findVisibleCohort(tx, actor, cohortId, { forUpdate: true });
-    const ctx = await seatContext(tx, cohort);
+    const ctx = await lockSeats(tx, { cohortId }, actor);
+    if (!ctx) throw notFound('cohort');
+    const { cohort } = ctx;
     const closed = enrolmentClosedReason(cohort, ctx.now);
     if (closed) throw invalidState(closed);
 
-    const participant = await findParticipantById(tx, participantId);
-    if (!participant || participant.erasedAt) throw notFound('participant');
-    if (!(await isEligibleToEnrol(tx, participantId, cohort.courseId))) {
+    const checks = await findEnrolmentChecks(tx, participantId, cohort);
+    if (!checks || checks.participant.erasedAt) throw notFound('participant');
+    if (!checks.eligible) {
       throw new AppError(
         'NOT_ELIGIBLE',
         422,
         'This person’s latest declaration does not make them eligible for this course. Review their declaration first.',
       );
     }
-    if (await findLiveEnrolmentOnCourse(tx, participantId, cohort.courseId)) throw alreadyEnrolled();
+    if (checks.alreadyEnrolled) throw alreadyEnrolled();
 
-    await expireLapsedOffers(ctx);
-    let row: EnrolmentRow;
+    const expired = await expireLapsedOffers(ctx);
+    const { email, firstName } = checks.participant;
+    let row: Awaited<ReturnType<typeof admit>>;
     try {
-      row = await admit(ctx, { participantId, createdBy: actor.id }, staffActor(actor));
+      row = await admit(ctx, { participantId, createdBy: actor.id }, staffActor(actor), {
+        recipient: { email, firstName },
+        // Offers made for lapsed ones moved the queue since it was read.
+        waitlistEmpty: expired.length === 0 ? checks.waitlistEmpty : undefined,
+      });
     } catch (err) {
       // Two requests for the same person into two cohorts of one course: the unique index decides.
       const { code, constraint } = sqlStateOf(err);
       if (code === '23505' && (!constraint || constraint === 'enrolments_one_live_per_course')) throw alreadyEnrolled();
       throw err;
     }
-    return withPosition(tx, row);
+    return toEnrolment(row, row.waitlistPosition);
   });
 }
 
@@ -174,13 +188,12 @@ async function onEnrolment<T>(
   fn: (ctx: SeatContext, enrolment: EnrolmentRow, justExpired: string[]) => Promise<Outcome<T>>,
 ): Promise<T> {
   const outcome = await transactionWithRetry(db, async (tx) => {
-    const peek = await findEnrolmentById(tx, enrolmentId);
-    if (!peek) throw notFound('enrolment');
-    const cohort = await visibleCohortOfEnrolment(tx, actor, peek.cohortId, true);
-    const ctx = await seatContext(tx, cohort);
+    // The cohort is found through the enrolment and locked in the same statement.
+    const ctx = await lockSeats(tx, { enrolmentId }, actor);
+    if (!ctx) throw notFound('enrolment');
     const justExpired = await expireLapsedOffers(ctx);
     const enrolment = await findEnrolmentById(tx, enrolmentId, { forUpdate: true });
-    if (!enrolment || enrolment.cohortId !== cohort.id) {
+    if (!enrolment || enrolment.cohortId !== ctx.cohort.id) {
       throw new AppError('CONFLICT', 409, 'The enrolment changed while this was being done. Try again.');
     }
     return fn(ctx, enrolment, justExpired);
@@ -264,9 +277,8 @@ export async function expireOffers(db: Db, now: Date = new Date()): Promise<numb
   let expired = 0;
   for (const cohortId of await cohortsWithLapsedOffers(db, now)) {
     expired += await transactionWithRetry(db, async (tx) => {
-      const cohort = await lockCohortById(tx, cohortId);
-      if (!cohort) return 0;
-      const ctx = { ...(await seatContext(tx, cohort)), now };
+      const ctx = await lockSeats(tx, { cohortId }, null, now);
+      if (!ctx) return 0;
       return (await expireLapsedOffers(ctx)).length;
     });
   }

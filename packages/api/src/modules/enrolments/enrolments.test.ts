@@ -245,6 +245,34 @@ describe('the waitlist moves', () => {
   });
 });
 
+describe('statement budgets of the write path', () => {
+  // Each statement is a round trip: these bounds catch a change that quietly adds some. Transaction
+  // control (BEGIN/COMMIT/SAVEPOINT, logged by one driver and not the other) is not counted, nor the
+  // auth plugin's user lookup, which its cache may or may not answer; the audit row is.
+  const counted = (statements: string[]) =>
+    statements.filter((s) => !/^\s*(begin|commit|rollback|savepoint|release)\b/i.test(s) && !/\bfrom "users"/.test(s)).length;
+
+  it('enrols (confirmed, confirming the cohort; waitlisted) and withdraws a seat with someone waiting, in a few statements each', async () => {
+    const { cohort } = await createOpenCohort(t, { max: 2, min: 2 });
+    const [a, b, c] = await createParticipants(t, 3);
+    const first = (await enrol(cohort.id, a!.id)).json();
+
+    const confirming = await t.recordQueries(() => enrol(cohort.id, b!.id));
+    expect(confirming.result.json()).toMatchObject({ status: 'confirmed' });
+    expect((await cohortRow(cohort.id)).status).toBe('confirmed');
+    expect(counted(confirming.statements)).toBeLessThanOrEqual(8);
+
+    const waiting = await t.recordQueries(() => enrol(cohort.id, c!.id));
+    expect(waiting.result.json()).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
+    expect(counted(waiting.statements)).toBeLessThanOrEqual(6);
+
+    const withdrawal = await t.recordQueries(() => act(first.id, 'withdraw'));
+    expect(withdrawal.result.json()).toMatchObject({ status: 'withdrawn' });
+    expect((await statusOf(waiting.result.json().id)).status).toBe('offered');
+    expect(counted(withdrawal.statements)).toBeLessThanOrEqual(8);
+  });
+});
+
 describe('GET /v1/enrolments/:id/history', () => {
   it('shows each step, oldest first, with who did it', async () => {
     const { confirmed, waitlisted } = await fullCohort(1, 1);

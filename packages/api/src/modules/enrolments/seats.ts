@@ -7,17 +7,16 @@ import { holdsSeat, type EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { AppError } from '../../lib/app-error';
 import type { CohortRow } from '../cohorts/cohort-access';
-import { mailEnrolmentStatus } from '../notifications/notifications.service';
+import { mailEnrolmentStatus, type EnrolmentChangeContext, type Recipient } from '../notifications/notifications.service';
 import {
-  addSeatsTaken,
   clockNow,
   countConfirmed,
   firstWaitlisted,
-  insertEnrolment,
-  insertEnrolmentEvent,
   lapsedOffers,
   setCohortStatus,
-  updateEnrolmentFrom,
+  waitlistPositionOf,
+  writeEnrolmentChange,
+  type EnrolmentChange,
   type EnrolmentRow,
   type NewEnrolmentRow,
 } from './enrolments.repo';
@@ -27,11 +26,13 @@ export type EnrolmentActor = { kind: 'staff'; id: string } | { kind: 'system' };
 export const SYSTEM: EnrolmentActor = { kind: 'system' };
 
 /** A transaction's view of one locked cohort. `cohort.seatsTaken` is kept current by this module. */
-export interface SeatContext {
-  tx: Db;
-  cohort: CohortRow;
+export interface SeatContext extends EnrolmentChangeContext {
   offerHours: number;
-  now: Date;
+  /**
+   * The earliest expiry among the cohort's offers as read with the lock (null: it has none), so that
+   * `expireLapsedOffers` can tell without a query that none has lapsed; unknown when left out.
+   */
+  nextOfferExpiresAt?: Date | null;
 }
 
 /**
@@ -46,28 +47,25 @@ export function freeSeats(cohort: Pick<CohortRow, 'maxParticipants' | 'seatsTake
   return Math.max(0, cohort.maxParticipants - cohort.seatsTaken);
 }
 
-async function applySeatDelta(ctx: SeatContext, delta: number): Promise<void> {
-  if (delta === 0) return;
-  ctx.cohort.seatsTaken = await addSeatsTaken(ctx.tx, ctx.cohort.id, delta);
-}
-
-async function recordEvent(
+/** Writes the change with its history row and its seat delta (one statement); keeps `ctx.cohort.seatsTaken` current. */
+async function write(
   ctx: SeatContext,
-  enrolmentId: string,
+  change: EnrolmentChange,
   from: EnrolmentStatus | null,
   to: EnrolmentStatus,
   actor: EnrolmentActor,
   note?: string | null,
-): Promise<void> {
-  await insertEnrolmentEvent(ctx.tx, {
-    enrolmentId,
-    fromStatus: from,
-    toStatus: to,
-    actorKind: actor.kind,
-    actorId: actor.kind === 'staff' ? actor.id : null,
-    note: note ?? null,
-    at: clockNow,
-  });
+): Promise<EnrolmentRow | undefined> {
+  const delta = seatDelta(from, to);
+  const written = await writeEnrolmentChange(
+    ctx.tx,
+    change,
+    ctx.cohort.id,
+    { fromStatus: from, toStatus: to, actorKind: actor.kind, actorId: actor.kind === 'staff' ? actor.id : null, note: note ?? null },
+    delta,
+  );
+  if (written?.seatsTaken !== undefined) ctx.cohort.seatsTaken = written.seatsTaken;
+  return written?.enrolment;
 }
 
 /** Moves an enrolment from its current status to `to`, with its history row and the seat count. */
@@ -76,36 +74,34 @@ export async function changeStatus(
   enrolment: EnrolmentRow,
   to: EnrolmentStatus,
   actor: EnrolmentActor,
-  opts: { note?: string | null; set?: Partial<NewEnrolmentRow> } = {},
+  opts: { note?: string | null; set?: Partial<NewEnrolmentRow>; recipient?: Recipient | null } = {},
 ): Promise<EnrolmentRow> {
   const from = enrolment.status;
-  const delta = seatDelta(from, to);
-  // Free the seat before anything can take it, so the CHECK never sees a transient over-count.
-  if (delta < 0) await applySeatDelta(ctx, delta);
-  const updated = await updateEnrolmentFrom(ctx.tx, enrolment.id, from, { ...opts.set, status: to, updatedAt: ctx.now });
+  const update = { id: enrolment.id, from, set: { ...opts.set, status: to, updatedAt: ctx.now } };
+  const updated = await write(ctx, { update }, from, to, actor, opts.note);
   if (!updated) throw new AppError('CONFLICT', 409, 'The enrolment changed while this was being done. Try again.');
-  if (delta > 0) await applySeatDelta(ctx, delta);
-  await recordEvent(ctx, enrolment.id, from, to, actor, opts.note);
-  await mailEnrolmentStatus(ctx, updated);
+  await mailEnrolmentStatus(ctx, updated, { recipient: opts.recipient });
   return updated;
 }
 
 /**
  * A new enrolment: `confirmed` when a seat is free and nobody is waiting for one, else `waitlisted`
- * at the back of the queue.
+ * at the back of the queue (answered with its place). `known` saves reads the caller has made in this
+ * transaction: the person's address, and whether the waitlist is empty (read after lapsed offers were
+ * processed, so the queue is as it is now).
  */
 export async function admit(
   ctx: SeatContext,
   values: { participantId: string; createdBy: string | null },
   actor: EnrolmentActor,
-): Promise<EnrolmentRow> {
+  known: { recipient?: Recipient | null; waitlistEmpty?: boolean } = {},
+): Promise<EnrolmentRow & { waitlistPosition?: number }> {
   let status: EnrolmentStatus = 'waitlisted';
   if (freeSeats(ctx.cohort) > 0) {
-    const waiting = await firstWaitlisted(ctx.tx, ctx.cohort.id, 1);
-    if (waiting.length === 0) status = 'confirmed';
+    const waitlistEmpty = known.waitlistEmpty ?? (await firstWaitlisted(ctx.tx, ctx.cohort.id, 1)).length === 0;
+    if (waitlistEmpty) status = 'confirmed';
   }
-  const delta = seatDelta(null, status);
-  const row = await insertEnrolment(ctx.tx, {
+  const insert = {
     cohortId: ctx.cohort.id,
     courseId: ctx.cohort.courseId,
     participantId: values.participantId,
@@ -115,12 +111,13 @@ export async function admit(
     confirmedAt: status === 'confirmed' ? ctx.now : null,
     createdAt: ctx.now,
     updatedAt: ctx.now,
-  });
-  await applySeatDelta(ctx, delta);
-  await recordEvent(ctx, row.id, null, status, actor);
-  await mailEnrolmentStatus(ctx, row);
+  };
+  const row = await write(ctx, { insert }, null, status, actor);
+  if (!row) throw new Error('insert returned no row');
+  const waitlistPosition = status === 'waitlisted' ? await waitlistPositionOf(ctx.tx, row) : undefined;
+  await mailEnrolmentStatus(ctx, row, { recipient: known.recipient, waitlistPosition });
   if (status === 'confirmed') await confirmCohortIfViable(ctx);
-  return row;
+  return { ...row, waitlistPosition };
 }
 
 /** Seats are offered while people can still join: the cohort is open or confirmed and has not started. */
@@ -137,28 +134,41 @@ export async function offerFreeSeats(ctx: SeatContext, actor: EnrolmentActor = S
   const offered: EnrolmentRow[] = [];
   for (const next of await firstWaitlisted(ctx.tx, ctx.cohort.id, free)) {
     offered.push(
-      await changeStatus(ctx, next, 'offered', actor, {
+      await changeStatus(ctx, next.enrolment, 'offered', actor, {
         note: 'A seat became free.',
         set: { offeredAt: ctx.now, offerExpiresAt: new Date(ctx.now.getTime() + ctx.offerHours * 3_600_000) },
+        recipient: next.recipient,
       }),
     );
   }
   return offered;
 }
 
-/** Marks the cohort's lapsed offers `expired` and offers their seats on. Answers the ids that expired. */
+/**
+ * Marks the cohort's lapsed offers `expired` and offers their seats on. Answers the ids that expired.
+ * The database says which have lapsed; the expiry read with the lock only spares asking when none can have.
+ */
 export async function expireLapsedOffers(ctx: SeatContext): Promise<string[]> {
+  const next = ctx.nextOfferExpiresAt;
+  if (next === null || (next !== undefined && next.getTime() > ctx.now.getTime())) return [];
   const lapsed = await lapsedOffers(ctx.tx, ctx.cohort.id, ctx.now);
   for (const offer of lapsed) {
     await changeStatus(ctx, offer, 'expired', SYSTEM, { note: 'The offer was not answered in time.', set: { endedAt: ctx.now } });
   }
   if (lapsed.length > 0) await offerFreeSeats(ctx);
+  // The offers are no longer as read with the lock.
+  ctx.nextOfferExpiresAt = undefined;
   return lapsed.map((o) => o.id);
 }
 
-/** An open cohort whose confirmed seats reach its minimum becomes `confirmed` (it never goes back). */
+/**
+ * An open cohort whose confirmed seats reach its minimum becomes `confirmed` (it never goes back).
+ * Confirmed enrolments never outnumber the seats taken (confirmed + live offers), so while those are
+ * below the minimum there is nothing to count.
+ */
 export async function confirmCohortIfViable(ctx: SeatContext): Promise<void> {
   if (ctx.cohort.status !== 'open') return;
+  if (ctx.cohort.seatsTaken < ctx.cohort.minParticipants) return;
   if ((await countConfirmed(ctx.tx, ctx.cohort.id)) < ctx.cohort.minParticipants) return;
   await setCohortStatus(ctx.tx, ctx.cohort.id, 'confirmed');
   ctx.cohort.status = 'confirmed';

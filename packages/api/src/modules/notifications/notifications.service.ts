@@ -12,10 +12,31 @@ export interface EnrolmentChangeContext {
   tx: Db;
   cohort: CohortRow;
   now: Date;
+  /**
+   * The cohort's session times, once read in this transaction: they cannot change while the cohort
+   * row is locked, so every e-mail of the transaction uses the one read.
+   */
+  sessionTimes?: { startsAt: Date; endsAt: Date }[];
 }
 
-const times = async (tx: Db, cohortId: string) =>
-  (await listSessions(tx, cohortId)).map((s) => ({ startsAt: s.startsAt, endsAt: s.endsAt }));
+/** Where an e-mail to a person goes. */
+export interface Recipient {
+  email: string;
+  firstName: string;
+}
+
+/** What the caller already read in this transaction, so it is not read again. */
+export interface KnownForMail {
+  /** The person's address and name; null when they were erased (nothing is sent). */
+  recipient?: Recipient | null;
+  /** The enrolment's place on the waitlist, when it is waitlisted. */
+  waitlistPosition?: number;
+}
+
+async function sessionTimesOf(ctx: EnrolmentChangeContext) {
+  ctx.sessionTimes ??= (await listSessions(ctx.tx, ctx.cohort.id)).map((s) => ({ startsAt: s.startsAt, endsAt: s.endsAt }));
+  return ctx.sessionTimes;
+}
 
 /**
  * Tells the person about their enrolment's new status, when it is one they need to hear about:
@@ -23,11 +44,11 @@ const times = async (tx: Db, cohortId: string) =>
  * expiry), expired. Called once per change, by seats.ts (`admit`, `changeStatus`), which every
  * enrolment status change goes through.
  */
-export async function mailEnrolmentStatus(ctx: EnrolmentChangeContext, enrolment: EnrolmentRow): Promise<void> {
+export async function mailEnrolmentStatus(ctx: EnrolmentChangeContext, enrolment: EnrolmentRow, known: KnownForMail = {}): Promise<void> {
   const { tx, cohort, now } = ctx;
   const status = enrolment.status;
   if (status !== 'confirmed' && status !== 'waitlisted' && status !== 'offered' && status !== 'expired') return;
-  const to = await findRecipient(tx, enrolment.participantId);
+  const to = known.recipient === undefined ? await findRecipient(tx, enrolment.participantId) : known.recipient;
   if (!to) return;
   const { firstName } = to;
   switch (status) {
@@ -38,19 +59,21 @@ export async function mailEnrolmentStatus(ctx: EnrolmentChangeContext, enrolment
           kind: 'email',
           to: to.email,
           template: 'enrolment_confirmed',
-          data: { firstName, sessions: await times(tx, cohort.id), deliveryMode: cohort.deliveryMode, venue: cohort.venue, joiningLink: cohort.joiningLink },
+          data: { firstName, sessions: await sessionTimesOf(ctx), deliveryMode: cohort.deliveryMode, venue: cohort.venue, joiningLink: cohort.joiningLink },
         },
         now,
       );
       return;
-    case 'waitlisted':
-      await enqueue(tx, { kind: 'email', to: to.email, template: 'waitlisted', data: { firstName, position: await waitlistPositionOf(tx, enrolment) } }, now);
+    case 'waitlisted': {
+      const position = known.waitlistPosition ?? (await waitlistPositionOf(tx, enrolment));
+      await enqueue(tx, { kind: 'email', to: to.email, template: 'waitlisted', data: { firstName, position } }, now);
       return;
+    }
     case 'offered':
       if (!enrolment.offerExpiresAt) throw new Error('an offer without an expiry');
       await enqueue(
         tx,
-        { kind: 'email', to: to.email, template: 'seat_offered', data: { firstName, offerExpiresAt: enrolment.offerExpiresAt, sessions: await times(tx, cohort.id) } },
+        { kind: 'email', to: to.email, template: 'seat_offered', data: { firstName, offerExpiresAt: enrolment.offerExpiresAt, sessions: await sessionTimesOf(ctx) } },
         now,
       );
       return;

@@ -1,6 +1,7 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { can } from '@harbour/shared';
 import type { Db } from '../../db/client';
+import { prepared } from '../../db/prepared';
 import { cohortFacilitators, cohorts } from '../../db/schema/index';
 import { notFound } from '../../lib/app-error';
 import type { StaffActor } from '../../plugins/auth';
@@ -27,16 +28,32 @@ export async function isAssignedFacilitator(db: Db, cohortId: string, userId: st
  */
 export function cohortVisibleTo(actor: StaffActor): SQL<boolean> {
   if (seesAllCohorts(actor)) return sql<boolean>`true`;
-  return sql<boolean>`exists (select 1 from ${cohortFacilitators} where ${cohortFacilitators.cohortId} = ${cohorts.id} and ${cohortFacilitators.userId} = ${actor.id})`;
+  return assignedTo(actor.id);
 }
+
+const assignedTo = (userId: string | Placeholder) =>
+  sql<boolean>`exists (select 1 from ${cohortFacilitators} where ${cohortFacilitators.cohortId} = ${cohorts.id} and ${cohortFacilitators.userId} = ${userId})`;
 
 /**
  * The cohort, if this actor may see it; otherwise 404 (never 403: a facilitator must not learn that a
  * cohort they are not assigned to exists).
  */
 export async function findVisibleCohort(db: Db, actor: StaffActor, cohortId: string, opts: { forUpdate?: boolean } = {}): Promise<CohortRow> {
-  const query = db.select({ cohort: cohorts, visible: cohortVisibleTo(actor) }).from(cohorts).where(eq(cohorts.id, cohortId)).limit(1);
-  const [row] = opts.forUpdate ? await query.for('update') : await query;
+  let row: { cohort: CohortRow; visible: boolean } | undefined;
+  if (opts.forUpdate) {
+    [row] = await db.select({ cohort: cohorts, visible: cohortVisibleTo(actor) }).from(cohorts).where(eq(cohorts.id, cohortId)).limit(1).for('update');
+  } else {
+    // The read path, prepared: one statement for those who see every cohort, one for facilitators.
+    const all = seesAllCohorts(actor);
+    [row] = await prepared(db, all ? 'visible_cohort_all' : 'visible_cohort_assigned', (db, name) =>
+      db
+        .select({ cohort: cohorts, visible: all ? sql<boolean>`true` : assignedTo(sql.placeholder('userId')) })
+        .from(cohorts)
+        .where(eq(cohorts.id, sql.placeholder('cohortId')))
+        .limit(1)
+        .prepare(name),
+    ).execute({ cohortId, userId: actor.id });
+  }
   if (!row?.visible) throw notFound('cohort');
   return row.cohort;
 }

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, exists, inArray, lt, lte, min, or, sql, type
 import { alias, type PgInsertValue } from 'drizzle-orm/pg-core';
 import type { EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
+import { anyId, prepared } from '../../db/prepared';
 import type { CohortRow } from '../cohorts/cohort-access';
 import { eligibleToEnrol } from '../declarations/declarations.repo';
 import {
@@ -255,10 +256,13 @@ export async function waitlistPositionOf(db: Db, row: Pick<EnrolmentRow, 'cohort
 
 /** Every waitlisted enrolment of the cohort with its 1-based position, in one query. */
 export async function waitlistPositions(db: Db, cohortId: string): Promise<Map<string, number>> {
-  const rows = await db
-    .select({ id: enrolments.id, position: sql<number>`row_number() over (order by ${enrolments.queuedAt}, ${enrolments.id})`.mapWith(Number) })
-    .from(enrolments)
-    .where(and(eq(enrolments.cohortId, cohortId), eq(enrolments.status, 'waitlisted')));
+  const rows = await prepared(db, 'waitlist_positions', (db, name) =>
+    db
+      .select({ id: enrolments.id, position: sql<number>`row_number() over (order by ${enrolments.queuedAt}, ${enrolments.id})`.mapWith(Number) })
+      .from(enrolments)
+      .where(and(eq(enrolments.cohortId, sql.placeholder('cohortId')), eq(enrolments.status, 'waitlisted')))
+      .prepare(name),
+  ).execute({ cohortId });
   return new Map(rows.map((r) => [r.id, r.position]));
 }
 
@@ -289,7 +293,14 @@ export async function cohortsWithLapsedOffers(db: Db, now: Date): Promise<string
 }
 
 export async function listSessions(db: Db, cohortId: string): Promise<SessionRow[]> {
-  return db.select().from(cohortSessions).where(eq(cohortSessions.cohortId, cohortId)).orderBy(asc(cohortSessions.position));
+  return prepared(db, 'sessions_of_cohort', (db, name) =>
+    db
+      .select()
+      .from(cohortSessions)
+      .where(eq(cohortSessions.cohortId, sql.placeholder('cohortId')))
+      .orderBy(asc(cohortSessions.position))
+      .prepare(name),
+  ).execute({ cohortId });
 }
 
 export async function findSessionById(db: Db, id: string): Promise<SessionRow | undefined> {
@@ -308,18 +319,22 @@ export async function listRoster(
   cohortId: string,
   opts: { limit: number; status?: EnrolmentStatus; after?: { queuedAtKey: string; id: string } },
 ): Promise<(RosterRow & { queuedAtKey: string })[]> {
-  const where: (SQL | undefined)[] = [eq(enrolments.cohortId, cohortId)];
-  if (opts.status) where.push(eq(enrolments.status, opts.status));
-  if (opts.after) {
-    where.push(sql`(${enrolments.queuedAt}, ${enrolments.id}) > (${opts.after.queuedAtKey}::timestamptz, ${opts.after.id}::uuid)`);
-  }
-  return db
-    .select({ enrolment: enrolments, participant: participants, queuedAtKey })
-    .from(enrolments)
-    .innerJoin(participants, eq(participants.id, enrolments.participantId))
-    .where(and(...where))
-    .orderBy(...waitlistOrder)
-    .limit(opts.limit);
+  // Prepared once per shape (status filter, cursor), every value a parameter.
+  const name = `roster_page_${opts.status ? 's' : '_'}${opts.after ? 'a' : '_'}`;
+  return prepared(db, name, (db, name) => {
+    const p = sql.placeholder;
+    const where: (SQL | undefined)[] = [eq(enrolments.cohortId, p('cohortId'))];
+    if (opts.status) where.push(eq(enrolments.status, p('status')));
+    if (opts.after) where.push(sql`(${enrolments.queuedAt}, ${enrolments.id}) > (${p('afterKey')}::timestamptz, ${p('afterId')}::uuid)`);
+    return db
+      .select({ enrolment: enrolments, participant: participants, queuedAtKey })
+      .from(enrolments)
+      .innerJoin(participants, eq(participants.id, enrolments.participantId))
+      .where(and(...where))
+      .orderBy(...waitlistOrder)
+      .limit(p('limit'))
+      .prepare(name);
+  }).execute({ cohortId, status: opts.status, afterKey: opts.after?.queuedAtKey, afterId: opts.after?.id, limit: opts.limit });
 }
 
 /** The cohort's enrolments that belong on an exported roster (live or completed), with each person. */
@@ -334,7 +349,9 @@ export async function listRosterForExport(db: Db, cohortId: string): Promise<Ros
 
 export async function attendanceOf(db: Db, enrolmentIds: string[]): Promise<AttendanceRow[]> {
   if (enrolmentIds.length === 0) return [];
-  return db.select().from(attendance).where(inArray(attendance.enrolmentId, enrolmentIds));
+  return prepared(db, 'attendance_of_enrolments', (db, name) =>
+    db.select().from(attendance).where(anyId(attendance.enrolmentId, 'enrolmentIds')).prepare(name),
+  ).execute({ enrolmentIds });
 }
 
 export async function findEnrolmentsByIds(db: Db, ids: string[]): Promise<EnrolmentRow[]> {

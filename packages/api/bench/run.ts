@@ -798,7 +798,18 @@ function judge(runs: RunResult[]): TargetCheck[] {
 }
 
 function table(runs: RunResult[]): string {
-  const head = ['database', 'data', 'endpoint', 'floor req/s', 'floor p50/p99 ms', 'harbour req/s', 'harbour p50/p99 ms', 'ratio', 'CPU ms/req floor/harbour'];
+  const head = [
+    'database',
+    'data',
+    'endpoint',
+    'floor req/s',
+    'floor p50/p99 ms',
+    'harbour req/s',
+    'harbour p50/p99 ms',
+    'ratio',
+    'server CPU ms/req floor/harbour',
+    'PostgreSQL CPU ms/req floor/harbour',
+  ];
   const rows = runs.flatMap((r) =>
     r.endpoints.map((e) => [
       r.database,
@@ -810,6 +821,7 @@ function table(runs: RunResult[]): string {
       `${e.harbour.p50} / ${e.harbour.p99}`,
       e.ratio.toFixed(2),
       `${e.floor.cpuMsPerRequest ?? '-'} / ${e.harbour.cpuMsPerRequest ?? '-'}`,
+      e.floor.dbCpuMsPerRequest === null ? '(in the server)' : `${e.floor.dbCpuMsPerRequest} / ${e.harbour.dbCpuMsPerRequest ?? '-'}`,
     ]),
   );
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));

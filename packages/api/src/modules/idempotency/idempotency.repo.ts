@@ -1,5 +1,6 @@
 import { and, eq, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { prepared } from '../../db/prepared';
 import { idempotencyKeys } from '../../db/schema/index';
 
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
@@ -18,22 +19,26 @@ export async function claimKey(
   values: { scope: string; key: string; requestHash: string; expiresAt: Date },
   now: Date,
 ): Promise<IdempotencyKeyRow | undefined> {
-  const [row] = await db
-    .insert(idempotencyKeys)
-    .values({ ...values, status: 'in_flight' })
-    .onConflictDoUpdate({
-      target: [idempotencyKeys.scope, idempotencyKeys.key],
-      set: {
-        requestHash: sql`excluded.request_hash`,
-        status: sql`excluded.status`,
-        responseStatus: sql`excluded.response_status`,
-        responseBody: sql`excluded.response_body`,
-        createdAt: sql`excluded.created_at`,
-        expiresAt: sql`excluded.expires_at`,
-      },
-      setWhere: lte(idempotencyKeys.expiresAt, now),
-    })
-    .returning();
+  const p = sql.placeholder;
+  const [row] = await prepared(db, 'idempotency_claim', (db, name) =>
+    db
+      .insert(idempotencyKeys)
+      .values({ scope: p('scope'), key: p('key'), requestHash: p('requestHash'), expiresAt: p('expiresAt'), status: 'in_flight' })
+      .onConflictDoUpdate({
+        target: [idempotencyKeys.scope, idempotencyKeys.key],
+        set: {
+          requestHash: sql`excluded.request_hash`,
+          status: sql`excluded.status`,
+          responseStatus: sql`excluded.response_status`,
+          responseBody: sql`excluded.response_body`,
+          createdAt: sql`excluded.created_at`,
+          expiresAt: sql`excluded.expires_at`,
+        },
+        setWhere: lte(idempotencyKeys.expiresAt, p('now')),
+      })
+      .returning()
+      .prepare(name),
+  ).execute({ ...values, now });
   return row;
 }
 

@@ -1,5 +1,6 @@
-import { and, asc, count, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { prepared } from '../../db/prepared';
 import { partnerApiKeys, partners } from '../../db/schema/index';
 
 export type PartnerRow = typeof partners.$inferSelect;
@@ -56,7 +57,9 @@ export async function findApiKey(db: Db, partnerId: string, keyId: string): Prom
 
 /** Usually one row; a shared prefix is possible in principle, so the caller compares hashes. */
 export async function findApiKeysByPrefix(db: Db, prefix: string): Promise<PartnerApiKeyRow[]> {
-  return db.select().from(partnerApiKeys).where(eq(partnerApiKeys.prefix, prefix)).limit(5);
+  return prepared(db, 'api_keys_by_prefix', (db, name) =>
+    db.select().from(partnerApiKeys).where(eq(partnerApiKeys.prefix, sql.placeholder('prefix'))).limit(5).prepare(name),
+  ).execute({ prefix });
 }
 
 export async function listApiKeys(db: Db, partnerId: string, opts: { limit: number; after?: Keyset }): Promise<PartnerApiKeyRow[]> {

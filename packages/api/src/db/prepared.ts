@@ -2,6 +2,7 @@
 // every call, and PostgreSQL parses and plans each once per connection instead of once per request.
 // Kept per database handle (a transaction handle gets its own, so a statement never escapes its
 // transaction). Parameters are placeholders (`sql.placeholder`), never values baked into the text.
+import { createHash } from 'node:crypto';
 import { sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 
@@ -21,4 +22,20 @@ export function prepared<T>(db: Db, name: string, build: (db: Db, name: string) 
 /** `column = ANY($name::uuid[])`: a list of ids as one parameter, so one prepared statement serves any length. */
 export function anyId(column: Column, name: string): SQL {
   return sql`${column} = ANY(${sql.placeholder(name)}::uuid[])`;
+}
+
+interface Preparable<T> {
+  toSQL(): { sql: string };
+  prepare(name: string): { execute(): Promise<T> };
+}
+
+/**
+ * Runs a statement built with its values (inside a transaction, where a statement cannot be kept) as
+ * one prepared by name, the name derived from its SQL text: PostgreSQL parses and plans it once per
+ * connection. Only for statements of a fixed shape (a list whose length varies makes a new text each
+ * time, and every text is kept by the connection).
+ */
+export function runPrepared<T>(query: Preparable<T>): Promise<T> {
+  const name = `h${createHash('sha1').update(query.toSQL().sql).digest('hex').slice(0, 30)}`;
+  return query.prepare(name).execute();
 }

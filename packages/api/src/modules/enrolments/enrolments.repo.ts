@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, exists, inArray, lt, lte, min, or, sql, type
 import { alias, type PgInsertValue } from 'drizzle-orm/pg-core';
 import type { EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
-import { anyId, prepared } from '../../db/prepared';
+import { anyId, prepared, runPrepared } from '../../db/prepared';
 import type { CohortRow } from '../cohorts/cohort-access';
 import { eligibleToEnrol } from '../declarations/declarations.repo';
 import {
@@ -30,7 +30,7 @@ export const clockNow = sql<Date>`clock_timestamp()`;
 
 export async function findEnrolmentById(db: Db, id: string, opts: { forUpdate?: boolean } = {}): Promise<EnrolmentRow | undefined> {
   const query = db.select().from(enrolments).where(eq(enrolments.id, id)).limit(1);
-  const [row] = opts.forUpdate ? await query.for('update') : await query;
+  const [row] = opts.forUpdate ? await runPrepared(query.for('update')) : await query;
   return row;
 }
 
@@ -74,13 +74,15 @@ export async function lockCohortForSeats(
     .from(offer)
     .where(and(eq(offer.cohortId, cohorts.id), eq(offer.status, 'offered')));
   const nextOfferExpiresAt = sql<Date | null>`(${earliestOffer})`.mapWith(offer.offerExpiresAt);
-  const [row] = await db
-    .select({ cohort: cohorts, offerHours: courses.offerHours, nextOfferExpiresAt, visible })
-    .from(cohorts)
-    .innerJoin(courses, eq(courses.id, cohorts.courseId))
-    .where(eq(cohorts.id, cohortId))
-    .limit(1)
-    .for('update', { of: cohorts });
+  const [row] = await runPrepared(
+    db
+      .select({ cohort: cohorts, offerHours: courses.offerHours, nextOfferExpiresAt, visible })
+      .from(cohorts)
+      .innerJoin(courses, eq(courses.id, cohorts.courseId))
+      .where(eq(cohorts.id, cohortId))
+      .limit(1)
+      .for('update', { of: cohorts }),
+  );
   return row;
 }
 
@@ -123,17 +125,19 @@ export async function findEnrolmentChecks(
     .select({ one: sql`1` })
     .from(enrolments)
     .where(and(eq(enrolments.cohortId, cohort.id), eq(enrolments.status, 'waitlisted')));
-  const [row] = await db
-    .select({
-      participant: { id: participants.id, email: participants.email, firstName: participants.firstName, erasedAt: participants.erasedAt },
-      eligible: eligibleToEnrol(participants.id, cohort.courseId),
-      alreadyEnrolled: sql<boolean>`${exists(live)}`,
-      waitlistEmpty: sql<boolean>`not ${exists(waiting)}`,
-    })
-    .from(participants)
-    .where(eq(participants.id, participantId))
-    .limit(1)
-    .for('key share', { of: participants });
+  const [row] = await runPrepared(
+    db
+      .select({
+        participant: { id: participants.id, email: participants.email, firstName: participants.firstName, erasedAt: participants.erasedAt },
+        eligible: eligibleToEnrol(participants.id, cohort.courseId),
+        alreadyEnrolled: sql<boolean>`${exists(live)}`,
+        waitlistEmpty: sql<boolean>`not ${exists(waiting)}`,
+      })
+      .from(participants)
+      .where(eq(participants.id, participantId))
+      .limit(1)
+      .for('key share', { of: participants }),
+  );
   return row;
 }
 
@@ -203,11 +207,11 @@ export async function writeEnrolmentChange(
       .returning({ seatsTaken: cohorts.seatsTaken }),
   );
   if (seatDelta === 0) {
-    const [row] = await db.with(changed, history).select({ enrolment: changed._.selectedFields }).from(changed);
+    const [row] = await runPrepared(db.with(changed, history).select({ enrolment: changed._.selectedFields }).from(changed));
     return row;
   }
   const seatsTaken = sql<number>`(select ${seats.seatsTaken} from ${seats})`.mapWith(Number);
-  const [row] = await db.with(changed, history, seats).select({ enrolment: changed._.selectedFields, seatsTaken }).from(changed);
+  const [row] = await runPrepared(db.with(changed, history, seats).select({ enrolment: changed._.selectedFields, seatsTaken }).from(changed));
   return row;
 }
 
@@ -229,13 +233,15 @@ export async function firstWaitlisted(
   cohortId: string,
   n: number,
 ): Promise<{ enrolment: EnrolmentRow; recipient: { email: string; firstName: string } | null }[]> {
-  const rows = await db
-    .select({ enrolment: enrolments, email: participants.email, firstName: participants.firstName, erasedAt: participants.erasedAt })
-    .from(enrolments)
-    .innerJoin(participants, eq(participants.id, enrolments.participantId))
-    .where(and(eq(enrolments.cohortId, cohortId), eq(enrolments.status, 'waitlisted')))
-    .orderBy(...waitlistOrder)
-    .limit(n);
+  const rows = await runPrepared(
+    db
+      .select({ enrolment: enrolments, email: participants.email, firstName: participants.firstName, erasedAt: participants.erasedAt })
+      .from(enrolments)
+      .innerJoin(participants, eq(participants.id, enrolments.participantId))
+      .where(and(eq(enrolments.cohortId, cohortId), eq(enrolments.status, 'waitlisted')))
+      .orderBy(...waitlistOrder)
+      .limit(n),
+  );
   return rows.map((r) => ({ enrolment: r.enrolment, recipient: r.erasedAt ? null : { email: r.email, firstName: r.firstName } }));
 }
 

@@ -1,6 +1,6 @@
 import { and, eq, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { prepared } from '../../db/prepared';
+import { prepared, runPrepared } from '../../db/prepared';
 import { idempotencyKeys } from '../../db/schema/index';
 
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
@@ -58,10 +58,12 @@ export async function takeOverStale(db: Db, scope: string, key: string, staleBef
 }
 
 export async function markDone(db: Db, scope: string, key: string, response: { status: number; body: unknown }): Promise<void> {
-  await db
-    .update(idempotencyKeys)
-    .set({ status: 'done', responseStatus: response.status, responseBody: response.body ?? null })
-    .where(byKey(scope, key));
+  await runPrepared(
+    db
+      .update(idempotencyKeys)
+      .set({ status: 'done', responseStatus: response.status, responseBody: response.body ?? null })
+      .where(byKey(scope, key)),
+  );
 }
 
 export async function deleteInFlight(db: Db, scope: string, key: string): Promise<void> {

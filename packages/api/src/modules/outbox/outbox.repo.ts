@@ -1,6 +1,7 @@
 import { and, arrayContains, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { OutboxKind, OutboxStatus, WebhookEvent } from '@harbour/shared';
 import type { Db } from '../../db/client';
+import { runPrepared } from '../../db/prepared';
 import { outboxAttempts, outboxMessages, users, webhookSubscriptions } from '../../db/schema/index';
 
 export type OutboxMessageRow = typeof outboxMessages.$inferSelect;
@@ -10,7 +11,7 @@ export type WebhookSubscriptionRow = typeof webhookSubscriptions.$inferSelect;
 
 export async function insertMessages(db: Db, rows: NewOutboxMessageRow[]): Promise<OutboxMessageRow[]> {
   if (rows.length === 0) return [];
-  return db.insert(outboxMessages).values(rows).returning();
+  return runPrepared(db.insert(outboxMessages).values(rows).returning());
 }
 
 /** Subscriptions of a partner to an event that still take deliveries (not deleted, not disabled). */

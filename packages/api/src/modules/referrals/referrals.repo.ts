@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { runPrepared } from '../../db/prepared';
 import { cohortSessions, enrolments, participants, partners, referralEvents, referrals } from '../../db/schema/index';
 
 export type ReferralRow = typeof referrals.$inferSelect;
@@ -23,7 +24,7 @@ export async function insertReferralWithFirstEvent(
   const id = randomUUID();
   const created = db.$with('created').as(db.insert(referrals).values({ ...values, id }).returning());
   const logged = db.$with('logged').as(db.insert(referralEvents).values({ ...event, referralId: id }));
-  const [row] = await db.with(created, logged).select().from(created);
+  const [row] = await runPrepared(db.with(created, logged).select().from(created));
   if (!row) throw new Error('insert returned no row');
   return row;
 }

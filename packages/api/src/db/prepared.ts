@@ -1,7 +1,8 @@
-// Statements on the hot paths, built once and prepared by name: drizzle does not rebuild their SQL on
-// every call, and PostgreSQL parses and plans each once per connection instead of once per request.
-// Kept per database handle (a transaction handle gets its own, so a statement never escapes its
-// transaction). Parameters are placeholders (`sql.placeholder`), never values baked into the text.
+// Statements on the hot paths, prepared by name: PostgreSQL parses and plans each once per connection
+// instead of once per request. `prepared` keeps a statement built once per database handle (a
+// transaction handle gets its own, so a statement never escapes its transaction), its values as
+// placeholders (`sql.placeholder`); `runPrepared` is for statements built afresh with their values
+// inside a transaction.
 import { createHash } from 'node:crypto';
 import { sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db } from './client';

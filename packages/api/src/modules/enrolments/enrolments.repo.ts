@@ -86,11 +86,6 @@ export async function lockCohortForSeats(
   return row;
 }
 
-export async function findParticipantById(db: Db, id: string): Promise<ParticipantRow | undefined> {
-  const [row] = await db.select().from(participants).where(eq(participants.id, id)).limit(1);
-  return row;
-}
-
 export interface EnrolmentChecks {
   participant: { id: string; email: string; firstName: string; erasedAt: Date | null };
   /** The latest declaration makes them eligible for the cohort's course (declarations.repo eligibleToEnrol). */

@@ -20,6 +20,7 @@ import type { Db } from '../../db/client';
 import { AppError, forbidden, invalidState, notFound } from '../../lib/app-error';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import type { StaffActor } from '../../plugins/auth';
+import { findParticipantById } from '../participants/participants.repo';
 import { cohortVisibleTo, findVisibleCohort, seesAllCohorts, type CohortRow } from '../cohorts/cohort-access';
 import {
   attendanceOf,
@@ -28,7 +29,6 @@ import {
   findEnrolmentById,
   findEnrolmentChecks,
   findEnrolmentsByIds,
-  findParticipantById,
   findSessionById,
   listEnrolmentsOfParticipant,
   listEvents,

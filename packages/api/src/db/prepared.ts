@@ -1,23 +1,44 @@
 // Statements on the hot paths, prepared by name: PostgreSQL parses and plans each once per connection
-// instead of once per request. `prepared` keeps a statement built once per database handle (a
-// transaction handle gets its own, so a statement never escapes its transaction), its values as
-// placeholders (`sql.placeholder`); `runPrepared` is for statements built afresh with their values
-// inside a transaction.
-import { createHash } from 'node:crypto';
+// instead of once per request, and drizzle builds each one's SQL text once per process instead of once
+// per call (building is most of the server's own CPU on a write).
+//
+// `prepared` keeps a statement built once, its values as placeholders (`sql.placeholder`), for a
+// database and all its transactions: run on a transaction handle, it runs on that transaction's
+// connection. A statement whose shape varies (which columns an update sets, say) is kept once per
+// shape, named from it; a list of ids is one array parameter (`anyId`), so its length is not a shape.
 import { sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 
-const built = new WeakMap<object, Map<string, unknown>>();
+/** What drizzle's prepared queries (node-postgres and PGlite alike) run on: the connection, or the transaction. */
+interface OnClient {
+  client: unknown;
+}
 
-export function prepared<T>(db: Db, name: string, build: (db: Db, name: string) => T): T {
-  let statements = built.get(db);
-  if (!statements) built.set(db, (statements = new Map()));
-  let statement = statements.get(name) as T | undefined;
+/** drizzle's database and transaction handles share their dialect; each has its own session (and client). */
+interface Handle {
+  dialect: object;
+  session: { client: unknown };
+}
+
+// Keyed by the dialect: one per database, shared by its transactions (a transaction is a handle on the
+// same dialect with its own session).
+const built = new WeakMap<object, Map<string, OnClient>>();
+
+export function prepared<T extends object>(db: Db, name: string, build: (db: Db, name: string) => T): T {
+  const { dialect, session } = db as unknown as Handle;
+  let statements = built.get(dialect);
+  if (!statements) built.set(dialect, (statements = new Map()));
+  let statement = statements.get(name);
   if (statement === undefined) {
-    statement = build(db, name);
+    statement = build(db, name) as unknown as OnClient;
+    if (!('client' in statement)) throw new Error(`prepared(${name}): build must answer a prepared query`);
     statements.set(name, statement);
   }
-  return statement;
+  if (statement.client === session.client) return statement as unknown as T;
+  // The same statement on this handle's connection (a transaction's client): everything else is shared.
+  const bound = Object.create(statement) as OnClient;
+  bound.client = session.client;
+  return bound as unknown as T;
 }
 
 /** `column = ANY($name::uuid[])`: a list of ids as one parameter, so one prepared statement serves any length. */
@@ -25,18 +46,7 @@ export function anyId(column: Column, name: string): SQL {
   return sql`${column} = ANY(${sql.placeholder(name)}::uuid[])`;
 }
 
-interface Preparable<T> {
-  toSQL(): { sql: string };
-  prepare(name: string): { execute(): Promise<T> };
-}
-
-/**
- * Runs a statement built with its values (inside a transaction, where a statement cannot be kept) as
- * one prepared by name, the name derived from its SQL text: PostgreSQL parses and plans it once per
- * connection. Only for statements of a fixed shape (a list whose length varies makes a new text each
- * time, and every text is kept by the connection).
- */
-export function runPrepared<T>(query: Preparable<T>): Promise<T> {
-  const name = `h${createHash('sha1').update(query.toSQL().sql).digest('hex').slice(0, 30)}`;
-  return query.prepare(name).execute();
+/** A placeholder for a nullable timestamp (drizzle's column encoder would call toISOString on null). */
+export function timestampOrNull(name: string): SQL<Date | null> {
+  return sql<Date | null>`${sql.placeholder(name)}::timestamptz`;
 }

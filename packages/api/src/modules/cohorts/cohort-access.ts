@@ -31,7 +31,7 @@ export function cohortVisibleTo(actor: StaffActor): SQL<boolean> {
   return assignedTo(actor.id);
 }
 
-const assignedTo = (userId: string | Placeholder) =>
+export const assignedTo = (userId: string | Placeholder) =>
   sql<boolean>`exists (select 1 from ${cohortFacilitators} where ${cohortFacilitators.cohortId} = ${cohorts.id} and ${cohortFacilitators.userId} = ${userId})`;
 
 /**

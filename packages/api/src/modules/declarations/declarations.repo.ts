@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, exists, gt, isNull, max, notExists, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gt, isNull, max, notExists, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
 import type { EligibilityOutcome } from '@harbour/shared';
 import type { Db } from '../../db/client';
@@ -28,7 +28,7 @@ const laterVersion = alias(declarationVersions, 'later_version');
  * version of the course asks for re-declaration. As SQL over a participant id column, so the
  * enrolment's other checks can be answered by the same statement.
  */
-export function eligibleToEnrol(participantId: SQLWrapper, courseId: string): SQL<boolean> {
+export function eligibleToEnrol(participantId: SQLWrapper, courseId: string | Placeholder): SQL<boolean> {
   const qb = new QueryBuilder();
   const superseded = qb
     .select({ one: sql`1` })

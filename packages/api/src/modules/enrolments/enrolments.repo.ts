@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { and, asc, count, desc, eq, exists, inArray, lt, lte, min, or, sql, type SQL } from 'drizzle-orm';
-import { alias, type PgInsertValue } from 'drizzle-orm/pg-core';
+import { alias } from 'drizzle-orm/pg-core';
 import type { EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
-import { anyId, prepared, runPrepared } from '../../db/prepared';
-import type { CohortRow } from '../cohorts/cohort-access';
+import { anyId, prepared, timestampOrNull } from '../../db/prepared';
+import { assignedTo, type CohortRow } from '../cohorts/cohort-access';
 import { eligibleToEnrol } from '../declarations/declarations.repo';
 import {
   attendance,
@@ -26,11 +27,13 @@ export type AttendanceRow = typeof attendance.$inferSelect;
 export type ParticipantRow = typeof participants.$inferSelect;
 
 /** The database's own clock, read at the statement (not the transaction start): strictly ordered under the cohort lock. */
-export const clockNow = sql<Date>`clock_timestamp()`;
+const clockNow = sql<Date>`clock_timestamp()`;
 
 export async function findEnrolmentById(db: Db, id: string, opts: { forUpdate?: boolean } = {}): Promise<EnrolmentRow | undefined> {
-  const query = db.select().from(enrolments).where(eq(enrolments.id, id)).limit(1);
-  const [row] = opts.forUpdate ? await runPrepared(query.for('update')) : await query;
+  const byId = eq(enrolments.id, sql.placeholder('id'));
+  const [row] = opts.forUpdate
+    ? await prepared(db, 'enrolment_by_id_for_update', (db, name) => db.select().from(enrolments).where(byId).limit(1).for('update').prepare(name)).execute({ id })
+    : await prepared(db, 'enrolment_by_id', (db, name) => db.select().from(enrolments).where(byId).limit(1).prepare(name)).execute({ id });
   return row;
 }
 
@@ -65,24 +68,29 @@ export interface LockedCohort {
 export async function lockCohortForSeats(
   db: Db,
   by: { cohortId: string } | { enrolmentId: string },
-  visible: SQL<boolean> = sql<boolean>`true`,
+  visibleTo?: string,
 ): Promise<LockedCohort | undefined> {
-  const cohortId =
-    'cohortId' in by ? by.cohortId : sql`(${db.select({ cohortId: target.cohortId }).from(target).where(eq(target.id, by.enrolmentId))})`;
-  const earliestOffer = db
-    .select({ at: min(offer.offerExpiresAt) })
-    .from(offer)
-    .where(and(eq(offer.cohortId, cohorts.id), eq(offer.status, 'offered')));
-  const nextOfferExpiresAt = sql<Date | null>`(${earliestOffer})`.mapWith(offer.offerExpiresAt);
-  const [row] = await runPrepared(
-    db
+  const byCohort = 'cohortId' in by;
+  const name = `lock_cohort_by_${byCohort ? 'cohort' : 'enrolment'}${visibleTo === undefined ? '' : '_assigned'}`;
+  const [row] = await prepared(db, name, (db, name) => {
+    const cohortId = byCohort
+      ? sql.placeholder('id')
+      : sql`(${db.select({ cohortId: target.cohortId }).from(target).where(eq(target.id, sql.placeholder('id')))})`;
+    const earliestOffer = db
+      .select({ at: min(offer.offerExpiresAt) })
+      .from(offer)
+      .where(and(eq(offer.cohortId, cohorts.id), eq(offer.status, 'offered')));
+    const nextOfferExpiresAt = sql<Date | null>`(${earliestOffer})`.mapWith(offer.offerExpiresAt);
+    const visible = visibleTo === undefined ? sql<boolean>`true` : assignedTo(sql.placeholder('userId'));
+    return db
       .select({ cohort: cohorts, offerHours: courses.offerHours, nextOfferExpiresAt, visible })
       .from(cohorts)
       .innerJoin(courses, eq(courses.id, cohorts.courseId))
       .where(eq(cohorts.id, cohortId))
       .limit(1)
-      .for('update', { of: cohorts }),
-  );
+      .for('update', { of: cohorts })
+      .prepare(name);
+  }).execute({ id: byCohort ? by.cohortId : by.enrolmentId, userId: visibleTo });
   return row;
 }
 
@@ -106,33 +114,35 @@ export async function findEnrolmentChecks(
   participantId: string,
   cohort: Pick<CohortRow, 'id' | 'courseId'>,
 ): Promise<EnrolmentChecks | undefined> {
-  const live = db
-    .select({ one: sql`1` })
-    .from(enrolments)
-    .where(
-      and(
-        eq(enrolments.participantId, participants.id),
-        eq(enrolments.courseId, cohort.courseId),
-        inArray(enrolments.status, ['waitlisted', 'offered', 'confirmed']),
-      ),
-    );
-  const waiting = db
-    .select({ one: sql`1` })
-    .from(enrolments)
-    .where(and(eq(enrolments.cohortId, cohort.id), eq(enrolments.status, 'waitlisted')));
-  const [row] = await runPrepared(
-    db
+  const [row] = await prepared(db, 'enrolment_checks', (db, name) => {
+    const p = sql.placeholder;
+    const live = db
+      .select({ one: sql`1` })
+      .from(enrolments)
+      .where(
+        and(
+          eq(enrolments.participantId, participants.id),
+          eq(enrolments.courseId, p('courseId')),
+          inArray(enrolments.status, ['waitlisted', 'offered', 'confirmed']),
+        ),
+      );
+    const waiting = db
+      .select({ one: sql`1` })
+      .from(enrolments)
+      .where(and(eq(enrolments.cohortId, p('cohortId')), eq(enrolments.status, 'waitlisted')));
+    return db
       .select({
         participant: { id: participants.id, email: participants.email, firstName: participants.firstName, erasedAt: participants.erasedAt },
-        eligible: eligibleToEnrol(participants.id, cohort.courseId),
+        eligible: eligibleToEnrol(participants.id, p('courseId')),
         alreadyEnrolled: sql<boolean>`${exists(live)}`,
         waitlistEmpty: sql<boolean>`not ${exists(waiting)}`,
       })
       .from(participants)
-      .where(eq(participants.id, participantId))
+      .where(eq(participants.id, p('participantId')))
       .limit(1)
-      .for('key share', { of: participants }),
-  );
+      .for('key share', { of: participants })
+      .prepare(name);
+  }).execute({ participantId, courseId: cohort.courseId, cohortId: cohort.id });
   return row;
 }
 
@@ -150,10 +160,16 @@ export interface EnrolmentEventValues {
   note: string | null;
 }
 
-/** A new enrolment, or an update of one that applies only while it is still in `from`. */
+/** A new enrolment (queued at the database's clock), or an update of one that applies only while it is still in `from`. */
 export type EnrolmentChange =
-  | { insert: PgInsertValue<typeof enrolments> }
-  | { update: { id: string; from: EnrolmentStatus; set: Partial<NewEnrolmentRow> } };
+  | {
+      insert: Pick<NewEnrolmentRow, 'cohortId' | 'courseId' | 'participantId' | 'status'> & {
+        createdBy: string | null;
+        confirmedAt: Date | null;
+        at: Date;
+      };
+    }
+  | { update: { id: string; from: EnrolmentStatus; set: Partial<Record<keyof NewEnrolmentRow, Date | string | boolean | null>> } };
 
 const historyColumns = [
   enrolmentEvents.enrolmentId,
@@ -170,6 +186,9 @@ const historyColumns = [
  * cohort's seats moved by `seatDelta` (the CHECK still refuses more than the maximum). The history row
  * and the seats follow only a row actually written: an update whose enrolment has left `from` changes
  * nothing and answers undefined. `seatsTaken` is the cohort's count after the change (when it moved).
+ *
+ * Prepared once per shape (insert, or which columns an update sets and which of them to null; whether
+ * seats move), every value a parameter.
  */
 export async function writeEnrolmentChange(
   db: Db,
@@ -178,36 +197,68 @@ export async function writeEnrolmentChange(
   event: EnrolmentEventValues,
   seatDelta: number,
 ): Promise<{ enrolment: EnrolmentRow; seatsTaken?: number } | undefined> {
-  const changed = db.$with('changed').as(
-    'insert' in change
-      ? db.insert(enrolments).values(change.insert).returning()
-      : db
-          .update(enrolments)
-          .set(change.update.set)
-          .where(and(eq(enrolments.id, change.update.id), eq(enrolments.status, change.update.from)))
-          .returning(),
-  );
-  // Parameters in a SELECT list have no type of their own: each is cast to its column's.
-  const history = db.$with('history', {}).as(
-    sql`insert into ${enrolmentEvents} (${sql.join(historyColumns, sql`, `)})
-      select ${changed.id}, ${event.fromStatus}::text, ${event.toStatus}::text, ${event.actorKind}::text,
-             ${event.actorId}::uuid, ${event.note}::text, ${clockNow}
-      from ${changed}`,
-  );
-  const seats = db.$with('seats').as(
-    db
-      .update(cohorts)
-      .set({ seatsTaken: sql`${cohorts.seatsTaken} + ${seatDelta}` })
-      .where(and(eq(cohorts.id, cohortId), sql`exists (select 1 from ${changed})`))
-      .returning({ seatsTaken: cohorts.seatsTaken }),
-  );
-  if (seatDelta === 0) {
-    const [row] = await runPrepared(db.with(changed, history).select({ enrolment: changed._.selectedFields }).from(changed));
-    return row;
+  const p = sql.placeholder;
+  const values: Record<string, unknown> = { cohortId, ...event, seatDelta };
+  let shape: string;
+  let setKeys: (keyof NewEnrolmentRow)[] = [];
+  if ('insert' in change) {
+    const { insert } = change;
+    Object.assign(values, { ...insert, confirmedAt: insert.confirmedAt?.toISOString() ?? null });
+    shape = 'insert';
+  } else {
+    const { update } = change;
+    setKeys = (Object.keys(update.set) as (keyof NewEnrolmentRow)[]).filter((k) => update.set[k] !== undefined).sort();
+    for (const k of setKeys) values[`set_${k}`] = update.set[k];
+    Object.assign(values, { id: update.id, from: update.from });
+    shape = `update ${setKeys.map((k) => (update.set[k] === null ? `${k}=null` : k)).join(',')}`;
   }
-  const seatsTaken = sql<number>`(select ${seats.seatsTaken} from ${seats})`.mapWith(Number);
-  const [row] = await runPrepared(db.with(changed, history, seats).select({ enrolment: changed._.selectedFields, seatsTaken }).from(changed));
-  return row;
+  const moves = seatDelta !== 0;
+  const name = `enrolment_change_${createHash('sha1').update(`${shape} ${moves}`).digest('hex').slice(0, 16)}`;
+  const rows = await prepared(db, name, (db, name) => {
+    let write;
+    if ('insert' in change) {
+      write = db
+        .insert(enrolments)
+        .values({
+          cohortId: p('cohortId'),
+          courseId: p('courseId'),
+          participantId: p('participantId'),
+          createdBy: p('createdBy'),
+          status: p('status'),
+          queuedAt: clockNow,
+          confirmedAt: timestampOrNull('confirmedAt'),
+          createdAt: p('at'),
+          updatedAt: p('at'),
+        })
+        .returning();
+    } else {
+      const set = Object.fromEntries(setKeys.map((k) => [k, change.update.set[k] === null ? sql`null` : p(`set_${k}`)]));
+      write = db
+        .update(enrolments)
+        .set(set)
+        .where(and(eq(enrolments.id, p('id')), eq(enrolments.status, p('from'))))
+        .returning();
+    }
+    const changed = db.$with('changed').as(write);
+    // Parameters in a SELECT list have no type of their own: each is cast to its column's.
+    const history = db.$with('history', {}).as(
+      sql`insert into ${enrolmentEvents} (${sql.join(historyColumns, sql`, `)})
+        select ${changed.id}, ${p('fromStatus')}::text, ${p('toStatus')}::text, ${p('actorKind')}::text,
+               ${p('actorId')}::uuid, ${p('note')}::text, ${clockNow}
+        from ${changed}`,
+    );
+    if (!moves) return db.with(changed, history).select({ enrolment: changed._.selectedFields }).from(changed).prepare(name);
+    const seats = db.$with('seats').as(
+      db
+        .update(cohorts)
+        .set({ seatsTaken: sql`${cohorts.seatsTaken} + ${p('seatDelta')}::integer` })
+        .where(and(eq(cohorts.id, p('cohortId')), sql`exists (select 1 from ${changed})`))
+        .returning({ seatsTaken: cohorts.seatsTaken }),
+    );
+    const seatsTaken = sql<number | undefined>`(select ${seats.seatsTaken} from ${seats})`.mapWith(Number);
+    return db.with(changed, history, seats).select({ enrolment: changed._.selectedFields, seatsTaken }).from(changed).prepare(name);
+  }).execute(values);
+  return rows[0];
 }
 
 export async function setCohortStatus(db: Db, cohortId: string, status: 'confirmed'): Promise<void> {
@@ -228,15 +279,16 @@ export async function firstWaitlisted(
   cohortId: string,
   n: number,
 ): Promise<{ enrolment: EnrolmentRow; recipient: { email: string; firstName: string } | null }[]> {
-  const rows = await runPrepared(
+  const rows = await prepared(db, 'first_waitlisted', (db, name) =>
     db
       .select({ enrolment: enrolments, email: participants.email, firstName: participants.firstName, erasedAt: participants.erasedAt })
       .from(enrolments)
       .innerJoin(participants, eq(participants.id, enrolments.participantId))
-      .where(and(eq(enrolments.cohortId, cohortId), eq(enrolments.status, 'waitlisted')))
+      .where(and(eq(enrolments.cohortId, sql.placeholder('cohortId')), eq(enrolments.status, 'waitlisted')))
       .orderBy(...waitlistOrder)
-      .limit(n),
-  );
+      .limit(sql.placeholder('n'))
+      .prepare(name),
+  ).execute({ cohortId, n });
   return rows.map((r) => ({ enrolment: r.enrolment, recipient: r.erasedAt ? null : { email: r.email, firstName: r.firstName } }));
 }
 

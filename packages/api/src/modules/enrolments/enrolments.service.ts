@@ -21,7 +21,7 @@ import { AppError, forbidden, invalidState, notFound } from '../../lib/app-error
 import { decodeCursor, toPage } from '../../lib/cursor';
 import type { StaffActor } from '../../plugins/auth';
 import { findParticipantById } from '../participants/participants.repo';
-import { cohortVisibleTo, findVisibleCohort, seesAllCohorts, type CohortRow } from '../cohorts/cohort-access';
+import { findVisibleCohort, seesAllCohorts, type CohortRow } from '../cohorts/cohort-access';
 import {
   attendanceOf,
   attendanceOfSession,
@@ -99,7 +99,7 @@ async function lockSeats(
   actor: StaffActor | null,
   now?: Date,
 ): Promise<SeatContext | undefined> {
-  const locked = await lockCohortForSeats(tx, by, actor ? cohortVisibleTo(actor) : undefined);
+  const locked = await lockCohortForSeats(tx, by, actor && !seesAllCohorts(actor) ? actor.id : undefined);
   if (!locked?.visible) return undefined;
   const { cohort, offerHours, nextOfferExpiresAt } = locked;
   return { tx, cohort, offerHours, nextOfferExpiresAt, now: now ?? new Date() };

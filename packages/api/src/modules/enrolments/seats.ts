@@ -9,7 +9,6 @@ import { AppError } from '../../lib/app-error';
 import type { CohortRow } from '../cohorts/cohort-access';
 import { mailEnrolmentStatus, type EnrolmentChangeContext, type Recipient } from '../notifications/notifications.service';
 import {
-  clockNow,
   countConfirmed,
   firstWaitlisted,
   lapsedOffers,
@@ -107,10 +106,8 @@ export async function admit(
     participantId: values.participantId,
     createdBy: values.createdBy,
     status,
-    queuedAt: clockNow,
     confirmedAt: status === 'confirmed' ? ctx.now : null,
-    createdAt: ctx.now,
-    updatedAt: ctx.now,
+    at: ctx.now,
   };
   const row = await write(ctx, { insert }, null, status, actor);
   if (!row) throw new Error('insert returned no row');

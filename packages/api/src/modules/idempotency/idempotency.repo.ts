@@ -1,6 +1,6 @@
 import { and, eq, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { prepared, runPrepared } from '../../db/prepared';
+import { prepared } from '../../db/prepared';
 import { idempotencyKeys } from '../../db/schema/index';
 
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
@@ -58,12 +58,14 @@ export async function takeOverStale(db: Db, scope: string, key: string, staleBef
 }
 
 export async function markDone(db: Db, scope: string, key: string, response: { status: number; body: unknown }): Promise<void> {
-  await runPrepared(
+  const p = sql.placeholder;
+  await prepared(db, 'idempotency_done', (db, name) =>
     db
       .update(idempotencyKeys)
-      .set({ status: 'done', responseStatus: response.status, responseBody: response.body ?? null })
-      .where(byKey(scope, key)),
-  );
+      .set({ status: 'done', responseStatus: sql`${p('status')}::integer`, responseBody: sql`${p('body')}::jsonb` })
+      .where(and(eq(idempotencyKeys.scope, p('scope')), eq(idempotencyKeys.key, p('key'))))
+      .prepare(name),
+  ).execute({ scope, key, status: response.status, body: response.body === undefined || response.body === null ? null : JSON.stringify(response.body) });
 }
 
 export async function deleteInFlight(db: Db, scope: string, key: string): Promise<void> {

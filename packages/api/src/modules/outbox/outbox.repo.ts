@@ -1,7 +1,7 @@
-import { and, arrayContains, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, inArray, isNull, lt, lte, or, sql, type Placeholder } from 'drizzle-orm';
 import type { OutboxKind, OutboxStatus, WebhookEvent } from '@harbour/shared';
 import type { Db } from '../../db/client';
-import { runPrepared } from '../../db/prepared';
+import { prepared } from '../../db/prepared';
 import { outboxAttempts, outboxMessages, users, webhookSubscriptions } from '../../db/schema/index';
 
 export type OutboxMessageRow = typeof outboxMessages.$inferSelect;
@@ -9,16 +9,37 @@ export type NewOutboxMessageRow = typeof outboxMessages.$inferInsert;
 export type OutboxAttemptRow = typeof outboxAttempts.$inferSelect;
 export type WebhookSubscriptionRow = typeof webhookSubscriptions.$inferSelect;
 
-export async function insertMessages(db: Db, rows: NewOutboxMessageRow[]): Promise<OutboxMessageRow[]> {
-  if (rows.length === 0) return [];
-  return runPrepared(db.insert(outboxMessages).values(rows).returning());
+/** One pending e-mail, due now (prepared: every enrolment change that tells the person writes one). */
+export async function insertEmailMessage(
+  db: Db,
+  message: { topic: string; recipient: string; payload: Record<string, unknown>; isNotice: boolean; at: Date },
+): Promise<string> {
+  const p = sql.placeholder;
+  const [row] = await prepared(db, 'outbox_insert_email', (db, name) =>
+    db
+      .insert(outboxMessages)
+      .values({
+        kind: 'email',
+        topic: p('topic'),
+        recipient: p('recipient'),
+        payload: p('payload'),
+        isNotice: p('isNotice'),
+        nextAttemptAt: p('at'),
+        createdAt: p('at'),
+        updatedAt: p('at'),
+      })
+      .returning({ id: outboxMessages.id })
+      .prepare(name),
+  ).execute(message);
+  if (!row) throw new Error('insert returned no row');
+  return row.id;
 }
 
 /** Subscriptions of a partner to an event that still take deliveries (not deleted, not disabled). */
-const liveSubscriptionsOf = (partnerId: string, event: WebhookEvent) =>
+const liveSubscriptionsOf = (partnerId: Placeholder, event: Placeholder) =>
   and(
     eq(webhookSubscriptions.partnerId, partnerId),
-    arrayContains(webhookSubscriptions.events, [event]),
+    sql`${webhookSubscriptions.events} @> array[${event}::text]`,
     isNull(webhookSubscriptions.deletedAt),
     isNull(webhookSubscriptions.disabledAt),
   );
@@ -32,16 +53,18 @@ export async function insertWebhookFanOut(
   db: Db,
   fanOut: { partnerId: string; topic: WebhookEvent; payload: Record<string, unknown>; at: Date },
 ): Promise<string[]> {
-  const at = fanOut.at.toISOString();
-  const result = await db.execute(sql`
-    insert into ${outboxMessages} (kind, topic, partner_id, subscription_id, payload, next_attempt_at, created_at, updated_at)
-    select 'webhook', ${fanOut.topic}::text, ${webhookSubscriptions.partnerId}, ${webhookSubscriptions.id}, ${JSON.stringify(fanOut.payload)}::jsonb,
-           ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
-    from ${webhookSubscriptions}
-    where ${liveSubscriptionsOf(fanOut.partnerId, fanOut.topic)}
-    returning id`);
-  // node-postgres and PGlite both answer raw statements as { rows }.
-  return (result as unknown as { rows: { id: string }[] }).rows.map((r) => r.id);
+  const rows = await prepared(db, 'outbox_insert_webhook_fan_out', (db, name) => {
+    const p = sql.placeholder;
+    const at = sql`${p('at')}::timestamptz`;
+    const fan = db.$with('fan', { id: sql<string>`id` }).as(sql`
+      insert into ${outboxMessages} (kind, topic, partner_id, subscription_id, payload, next_attempt_at, created_at, updated_at)
+      select 'webhook', ${p('topic')}::text, ${webhookSubscriptions.partnerId}, ${webhookSubscriptions.id}, ${p('payload')}::jsonb, ${at}, ${at}, ${at}
+      from ${webhookSubscriptions}
+      where ${liveSubscriptionsOf(p('partnerId'), p('topic'))}
+      returning id`);
+    return db.with(fan).select({ id: sql<string>`id` }).from(fan).prepare(name);
+  }).execute({ partnerId: fanOut.partnerId, topic: fanOut.topic, payload: JSON.stringify(fanOut.payload), at: fanOut.at.toISOString() });
+  return rows.map((r) => r.id);
 }
 
 export async function findSubscriptionsByIds(db: Db, ids: string[]): Promise<WebhookSubscriptionRow[]> {

@@ -5,7 +5,7 @@ import type { OutboxListQuery, OutboxMessage, WebhookEvent } from '@harbour/shar
 import type { Db } from '../../db/client';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import { renderEmail, type EmailTemplate, type EmailTemplates } from '../email/templates';
-import { insertMessages, insertWebhookFanOut, listAdminEmails, listMessages, type OutboxMessageRow } from './outbox.repo';
+import { insertEmailMessage, insertWebhookFanOut, listAdminEmails, listMessages, type OutboxMessageRow } from './outbox.repo';
 
 /** An e-mail from one of the templates in modules/email/templates.ts. */
 export type EmailMessage = {
@@ -39,19 +39,14 @@ export interface WebhookBody {
 export async function enqueue(tx: Db, message: OutgoingMessage, now: Date = new Date()): Promise<string[]> {
   if (message.kind === 'email') {
     const rendered = renderEmail(message.template, message.data as never);
-    const rows = await insertMessages(tx, [
-      {
-        kind: 'email',
-        topic: message.template,
-        recipient: message.to,
-        payload: { ...rendered },
-        isNotice: message.template === 'delivery_failed',
-        nextAttemptAt: now,
-        createdAt: now,
-        updatedAt: now,
-      },
-    ]);
-    return rows.map((r) => r.id);
+    const id = await insertEmailMessage(tx, {
+      topic: message.template,
+      recipient: message.to,
+      payload: { ...rendered },
+      isNotice: message.template === 'delivery_failed',
+      at: now,
+    });
+    return [id];
   }
 
   const body: WebhookBody = { type: message.topic, timestamp: now.toISOString(), data: message.payload };

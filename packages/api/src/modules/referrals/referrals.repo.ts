@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import { createHash, randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { runPrepared } from '../../db/prepared';
+import { prepared } from '../../db/prepared';
 import { cohortSessions, enrolments, participants, partners, referralEvents, referrals } from '../../db/schema/index';
 
 export type ReferralRow = typeof referrals.$inferSelect;
@@ -14,19 +14,38 @@ export interface ReferralWithPartner {
 
 /**
  * A new referral and its first history entry, in one statement (two inserts in a WITH): the id is
- * made here so the entry can name it without reading the referral back.
+ * made here so the entry can name it without reading the referral back. Prepared once per set of
+ * columns given, every value a parameter (timestamps are left to their defaults).
  */
 export async function insertReferralWithFirstEvent(
   db: Db,
-  values: Omit<NewReferralRow, 'id'>,
-  event: Omit<NewReferralEventRow, 'referralId'>,
+  values: Omit<NewReferralRow, 'id' | 'statusChangedAt' | 'createdAt' | 'updatedAt'>,
+  event: Omit<NewReferralEventRow, 'referralId' | 'at'>,
 ): Promise<ReferralRow> {
   const id = randomUUID();
-  const created = db.$with('created').as(db.insert(referrals).values({ ...values, id }).returning());
-  const logged = db.$with('logged').as(db.insert(referralEvents).values({ ...event, referralId: id }));
-  const [row] = await runPrepared(db.with(created, logged).select().from(created));
+  const referralKeys = definedKeys(values);
+  const eventKeys = definedKeys(event);
+  const shape = `${referralKeys.join(',')} ${eventKeys.join(',')}`;
+  const name = `referral_insert_${createHash('sha1').update(shape).digest('hex').slice(0, 16)}`;
+  const [row] = await prepared(db, name, (db, name) => {
+    const p = sql.placeholder;
+    const referral = Object.fromEntries([['id', p('id')], ...referralKeys.map((k) => [k, p(`r_${k}`)])]) as unknown as NewReferralRow;
+    const first = Object.fromEntries([['referralId', p('id')], ...eventKeys.map((k) => [k, p(`e_${k}`)])]) as unknown as NewReferralEventRow;
+    const created = db.$with('created').as(db.insert(referrals).values(referral).returning());
+    const logged = db.$with('logged').as(db.insert(referralEvents).values(first));
+    return db.with(created, logged).select().from(created).prepare(name);
+  }).execute({
+    id,
+    ...Object.fromEntries(referralKeys.map((k) => [`r_${k}`, values[k]])),
+    ...Object.fromEntries(eventKeys.map((k) => [`e_${k}`, event[k]])),
+  });
   if (!row) throw new Error('insert returned no row');
   return row;
+}
+
+/** The keys of an object whose values are given (not undefined), in a fixed order. */
+function definedKeys<T extends object>(o: T): (keyof T & string)[] {
+  return (Object.keys(o) as (keyof T & string)[]).filter((k) => o[k] !== undefined).sort();
 }
 
 export async function insertReferralEvent(db: Db, values: NewReferralEventRow): Promise<void> {

@@ -4,7 +4,7 @@
 import type { Db } from '../../db/client';
 import type { CohortRow } from '../cohorts/cohort-access';
 import { listSessions, waitlistPositionOf, type EnrolmentRow } from '../enrolments/enrolments.repo';
-import { enqueue } from '../outbox/outbox.service';
+import { enqueue, type EmailMessage } from '../outbox/outbox.service';
 import { findRecipient, listRecipientsOfEnrolments } from './notifications.repo';
 
 /** The transaction of an enrolment change and the (locked) cohort it happens in. */
@@ -97,14 +97,6 @@ export async function mailCohortCancelled(tx: Db, cohort: CohortRow, removedEnro
 }
 
 /** The acknowledgement to the person at the partner organisation who made the referral. */
-export async function mailReferralReceived(
-  tx: Db,
-  referral: { id: string; referrerName: string; referrerEmail: string },
-  now: Date = new Date(),
-): Promise<void> {
-  await enqueue(
-    tx,
-    { kind: 'email', to: referral.referrerEmail, template: 'referral_received', data: { referrerName: referral.referrerName, reference: referral.id } },
-    now,
-  );
+export function referralReceivedMail(referral: { id: string; referrerName: string; referrerEmail: string }): EmailMessage {
+  return { kind: 'email', to: referral.referrerEmail, template: 'referral_received', data: { referrerName: referral.referrerName, reference: referral.id } };
 }

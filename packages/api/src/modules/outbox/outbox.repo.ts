@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, desc, eq, inArray, isNull, lt, lte, or, sql, type Placeholder } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, inArray, isNull, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { OutboxKind, OutboxStatus, WebhookEvent } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { prepared } from '../../db/prepared';
@@ -9,31 +9,10 @@ export type NewOutboxMessageRow = typeof outboxMessages.$inferInsert;
 export type OutboxAttemptRow = typeof outboxAttempts.$inferSelect;
 export type WebhookSubscriptionRow = typeof webhookSubscriptions.$inferSelect;
 
-/** One pending e-mail, due now (prepared: every enrolment change that tells the person writes one). */
-export async function insertEmailMessage(
-  db: Db,
-  message: { topic: string; recipient: string; payload: Record<string, unknown>; isNotice: boolean; at: Date },
-): Promise<string> {
-  const p = sql.placeholder;
-  const [row] = await prepared(db, 'outbox_insert_email', (db, name) =>
-    db
-      .insert(outboxMessages)
-      .values({
-        kind: 'email',
-        topic: p('topic'),
-        recipient: p('recipient'),
-        payload: p('payload'),
-        isNotice: p('isNotice'),
-        nextAttemptAt: p('at'),
-        createdAt: p('at'),
-        updatedAt: p('at'),
-      })
-      .returning({ id: outboxMessages.id })
-      .prepare(name),
-  ).execute(message);
-  if (!row) throw new Error('insert returned no row');
-  return row.id;
-}
+/** A message ready to be written: an e-mail already rendered, or a webhook event for a partner's subscriptions. */
+export type OutboxWrite =
+  | { kind: 'email'; topic: string; recipient: string; payload: Record<string, unknown>; isNotice: boolean }
+  | { kind: 'webhook'; partnerId: string; topic: WebhookEvent; payload: Record<string, unknown> };
 
 /** Subscriptions of a partner to an event that still take deliveries (not deleted, not disabled). */
 const liveSubscriptionsOf = (partnerId: Placeholder, event: Placeholder) =>
@@ -45,25 +24,39 @@ const liveSubscriptionsOf = (partnerId: Placeholder, event: Placeholder) =>
   );
 
 /**
- * Writes one pending webhook delivery of `payload` per live subscription of the partner to `topic`,
- * in one statement: the subscriptions are read by the INSERT itself, not fetched first (a partner
- * with none costs the same single round trip). Answers the ids written.
+ * The INSERT that writes `write` to the outbox, due at placeholder `at`, its values as placeholders
+ * named with `prefix` (see outboxValues), answering the ids written. A webhook event becomes one
+ * pending delivery per live subscription of the partner to its topic: the subscriptions are read by
+ * the INSERT itself, not fetched first (a partner with none costs nothing more). For a statement of
+ * its own, or as a WITH query of the statement that writes the change causing it.
  */
-export async function insertWebhookFanOut(
-  db: Db,
-  fanOut: { partnerId: string; topic: WebhookEvent; payload: Record<string, unknown>; at: Date },
-): Promise<string[]> {
-  const rows = await prepared(db, 'outbox_insert_webhook_fan_out', (db, name) => {
-    const p = sql.placeholder;
-    const at = sql`${p('at')}::timestamptz`;
-    const fan = db.$with('fan', { id: sql<string>`id` }).as(sql`
-      insert into ${outboxMessages} (kind, topic, partner_id, subscription_id, payload, next_attempt_at, created_at, updated_at)
-      select 'webhook', ${p('topic')}::text, ${webhookSubscriptions.partnerId}, ${webhookSubscriptions.id}, ${p('payload')}::jsonb, ${at}, ${at}, ${at}
-      from ${webhookSubscriptions}
-      where ${liveSubscriptionsOf(p('partnerId'), p('topic'))}
-      returning id`);
-    return db.with(fan).select({ id: sql<string>`id` }).from(fan).prepare(name);
-  }).execute({ partnerId: fanOut.partnerId, topic: fanOut.topic, payload: JSON.stringify(fanOut.payload), at: fanOut.at.toISOString() });
+export function outboxInsert(write: Pick<OutboxWrite, 'kind'>, prefix: string): SQL {
+  const p = (name: string) => sql.placeholder(`${prefix}${name}`);
+  const at = sql`${sql.placeholder('at')}::timestamptz`;
+  if (write.kind === 'email') {
+    return sql`insert into ${outboxMessages} (kind, topic, recipient, payload, is_notice, next_attempt_at, created_at, updated_at)
+      values ('email', ${p('topic')}::text, ${p('recipient')}::text, ${p('payload')}::jsonb, ${p('isNotice')}::boolean, ${at}, ${at}, ${at})
+      returning id`;
+  }
+  return sql`insert into ${outboxMessages} (kind, topic, partner_id, subscription_id, payload, next_attempt_at, created_at, updated_at)
+    select 'webhook', ${p('topic')}::text, ${webhookSubscriptions.partnerId}, ${webhookSubscriptions.id}, ${p('payload')}::jsonb, ${at}, ${at}, ${at}
+    from ${webhookSubscriptions}
+    where ${liveSubscriptionsOf(p('partnerId'), p('topic'))}
+    returning id`;
+}
+
+/** The placeholder values of `outboxInsert(write, prefix)` (`at` is the statement's own). */
+export function outboxValues(write: OutboxWrite, prefix: string): Record<string, unknown> {
+  const { kind: _kind, payload, ...rest } = write;
+  return Object.fromEntries([['payload', JSON.stringify(payload)], ...Object.entries(rest)].map(([k, v]) => [`${prefix}${k}`, v]));
+}
+
+/** Writes one message (prepared, one statement per kind), due at `at`. Answers the ids written. */
+export async function insertOutboxMessage(db: Db, write: OutboxWrite, at: Date): Promise<string[]> {
+  const rows = await prepared(db, `outbox_insert_${write.kind}`, (db, name) => {
+    const written = db.$with('written', { id: sql<string>`id` }).as(outboxInsert(write, ''));
+    return db.with(written).select({ id: sql<string>`id` }).from(written).prepare(name);
+  }).execute({ ...outboxValues(write, ''), at: at.toISOString() });
   return rows.map((r) => r.id);
 }
 

@@ -5,7 +5,7 @@ import type { OutboxListQuery, OutboxMessage, WebhookEvent } from '@harbour/shar
 import type { Db } from '../../db/client';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import { renderEmail, type EmailTemplate, type EmailTemplates } from '../email/templates';
-import { insertEmailMessage, insertWebhookFanOut, listAdminEmails, listMessages, type OutboxMessageRow } from './outbox.repo';
+import { insertOutboxMessage, listAdminEmails, listMessages, type OutboxMessageRow, type OutboxWrite } from './outbox.repo';
 
 /** An e-mail from one of the templates in modules/email/templates.ts. */
 export type EmailMessage = {
@@ -37,20 +37,20 @@ export interface WebhookBody {
  * rendered now, so what admins see in the outbox is exactly what is sent. Answers the ids written.
  */
 export async function enqueue(tx: Db, message: OutgoingMessage, now: Date = new Date()): Promise<string[]> {
+  return insertOutboxMessage(tx, toOutboxWrite(message, now), now);
+}
+
+/**
+ * What `enqueue` writes for `message`, for a statement that writes its cause and its messages together
+ * (outbox.repo outboxInsert). E-mails are rendered now, so what admins see in the outbox is exactly what is sent.
+ */
+export function toOutboxWrite(message: OutgoingMessage, now: Date): OutboxWrite {
   if (message.kind === 'email') {
     const rendered = renderEmail(message.template, message.data as never);
-    const id = await insertEmailMessage(tx, {
-      topic: message.template,
-      recipient: message.to,
-      payload: { ...rendered },
-      isNotice: message.template === 'delivery_failed',
-      at: now,
-    });
-    return [id];
+    return { kind: 'email', topic: message.template, recipient: message.to, payload: { ...rendered }, isNotice: message.template === 'delivery_failed' };
   }
-
   const body: WebhookBody = { type: message.topic, timestamp: now.toISOString(), data: message.payload };
-  return insertWebhookFanOut(tx, { partnerId: message.partnerId, topic: message.topic, payload: { ...body }, at: now });
+  return { kind: 'webhook', partnerId: message.partnerId, topic: message.topic, payload: { ...body } };
 }
 
 /** Tells every active admin that a message was given up on (by e-mail, through the outbox itself). */

@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { prepared } from '../../db/prepared';
+import { outboxInsert, outboxValues, type OutboxWrite } from '../outbox/outbox.repo';
 import { cohortSessions, enrolments, participants, partners, referralEvents, referrals } from '../../db/schema/index';
 
 export type ReferralRow = typeof referrals.$inferSelect;
@@ -13,31 +14,41 @@ export interface ReferralWithPartner {
 }
 
 /**
- * A new referral and its first history entry, in one statement (two inserts in a WITH): the id is
- * made here so the entry can name it without reading the referral back. Prepared once per set of
- * columns given, every value a parameter (timestamps are left to their defaults).
+ * A new referral, its first history entry and the outbox messages it causes, in one statement (inserts
+ * in a WITH): the id is made by the caller so the entry can name it without reading the referral back.
+ * Prepared once per set of columns given and kinds of message, every value a parameter.
  */
 export async function insertReferralWithFirstEvent(
   db: Db,
-  values: Omit<NewReferralRow, 'id' | 'statusChangedAt' | 'createdAt' | 'updatedAt'>,
+  values: Omit<NewReferralRow, 'createdAt' | 'updatedAt'> & { id: string },
   event: Omit<NewReferralEventRow, 'referralId' | 'at'>,
+  messages: OutboxWrite[],
+  at: Date,
 ): Promise<ReferralRow> {
-  const id = randomUUID();
-  const referralKeys = definedKeys(values);
+  const referralKeys = definedKeys(values).filter((k) => k !== 'id');
   const eventKeys = definedKeys(event);
-  const shape = `${referralKeys.join(',')} ${eventKeys.join(',')}`;
+  const shape = `${referralKeys.join(',')} ${eventKeys.join(',')} ${messages.map((m) => m.kind).join(',')}`;
   const name = `referral_insert_${createHash('sha1').update(shape).digest('hex').slice(0, 16)}`;
   const [row] = await prepared(db, name, (db, name) => {
     const p = sql.placeholder;
-    const referral = Object.fromEntries([['id', p('id')], ...referralKeys.map((k) => [k, p(`r_${k}`)])]) as unknown as NewReferralRow;
-    const first = Object.fromEntries([['referralId', p('id')], ...eventKeys.map((k) => [k, p(`e_${k}`)])]) as unknown as NewReferralEventRow;
-    const created = db.$with('created').as(db.insert(referrals).values(referral).returning());
-    const logged = db.$with('logged').as(db.insert(referralEvents).values(first));
-    return db.with(created, logged).select().from(created).prepare(name);
+    const timestamps = { createdAt: p('at'), updatedAt: p('at') };
+    const referral = Object.fromEntries([['id', p('id')], ...referralKeys.map((k) => [k, p(`r_${k}`)])]);
+    const first = Object.fromEntries([['referralId', p('id')], ['at', p('at')], ...eventKeys.map((k) => [k, p(`e_${k}`)])]);
+    const created = db.$with('created').as(
+      db
+        .insert(referrals)
+        .values({ ...timestamps, ...referral } as unknown as NewReferralRow)
+        .returning(),
+    );
+    const logged = db.$with('logged').as(db.insert(referralEvents).values(first as unknown as NewReferralEventRow));
+    const outbox = messages.map((m, i) => db.$with(`message_${i}`, {}).as(outboxInsert(m, `m${i}_`)));
+    return db.with(created, logged, ...outbox).select().from(created).prepare(name);
   }).execute({
-    id,
+    id: values.id,
+    at,
     ...Object.fromEntries(referralKeys.map((k) => [`r_${k}`, values[k]])),
     ...Object.fromEntries(eventKeys.map((k) => [`e_${k}`, event[k]])),
+    ...Object.assign({}, ...messages.map((m, i) => outboxValues(m, `m${i}_`))),
   });
   if (!row) throw new Error('insert returned no row');
   return row;

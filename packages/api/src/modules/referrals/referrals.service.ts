@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   LIVE_ENROLMENT_STATUSES,
   canReferralTransition,
@@ -16,8 +17,8 @@ import type { Db } from '../../db/client';
 import { AppError, invalidState, notFound } from '../../lib/app-error';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import type { StaffActor } from '../../plugins/auth';
-import { mailReferralReceived } from '../notifications/notifications.service';
-import { enqueue } from '../outbox/outbox.service';
+import { referralReceivedMail } from '../notifications/notifications.service';
+import { enqueue, toOutboxWrite, type WebhookMessage } from '../outbox/outbox.service';
 import type { PartnerActor } from '../partners/partner-auth';
 import {
   findEnrolmentForLink,
@@ -82,7 +83,14 @@ async function datesFor(db: Db, rows: ReferralRow[]): Promise<SessionDates> {
  * Thin on purpose: ids, status and time, never personal data; the partner reads the rest by GET.
  */
 export async function onReferralChanged(tx: Db, referral: ReferralRow, previousStatus: ReferralStatus | null): Promise<void> {
-  await enqueue(tx, {
+  await enqueue(tx, referralChanged(referral, previousStatus));
+}
+
+function referralChanged(
+  referral: Pick<ReferralRow, 'id' | 'partnerId' | 'status' | 'statusChangedAt'>,
+  previousStatus: ReferralStatus | null,
+): WebhookMessage {
+  return {
     kind: 'webhook',
     topic: 'referral.status_changed',
     partnerId: referral.partnerId,
@@ -92,7 +100,7 @@ export async function onReferralChanged(tx: Db, referral: ReferralRow, previousS
       previousStatus,
       changedAt: referral.statusChangedAt.toISOString(),
     },
-  });
+  };
 }
 
 /**
@@ -118,28 +126,35 @@ export async function createReferral(db: Db, partner: PartnerActor, body: Create
       errors: [{ path: 'consentToShare', message: 'Must be true.' }],
     });
   }
+  const id = randomUUID();
+  const now = new Date();
+  const values = {
+    id,
+    partnerId: partner.partnerId,
+    apiKeyId: partner.keyId,
+    status: 'received' as const,
+    personFirstName: body.person.firstName,
+    personLastName: body.person.lastName,
+    personEmail: body.person.email ?? null,
+    personPhone: body.person.phone ?? null,
+    relationship: body.relationship,
+    consentToShare: true,
+    referrerName: body.referrer.name,
+    referrerEmail: body.referrer.email,
+    referrerPhone: body.referrer.phone ?? null,
+    note: body.note ?? null,
+    statusChangedAt: now,
+  };
+  // The partner's webhook and the referrer's acknowledgement are written by the referral's own statement.
+  const messages = [referralChanged(values, null), referralReceivedMail(values)].map((m) => toOutboxWrite(m, now));
   return inTransaction(db, async (tx) => {
     const row = await insertReferralWithFirstEvent(
       tx,
-      {
-        partnerId: partner.partnerId,
-        apiKeyId: partner.keyId,
-        status: 'received',
-        personFirstName: body.person.firstName,
-        personLastName: body.person.lastName,
-        personEmail: body.person.email ?? null,
-        personPhone: body.person.phone ?? null,
-        relationship: body.relationship,
-        consentToShare: true,
-        referrerName: body.referrer.name,
-        referrerEmail: body.referrer.email,
-        referrerPhone: body.referrer.phone ?? null,
-        note: body.note ?? null,
-      },
+      values,
       { fromStatus: null, toStatus: 'received', actorKind: 'partner', actorId: partner.keyId },
+      messages,
+      now,
     );
-    await onReferralChanged(tx, row, null);
-    await mailReferralReceived(tx, row);
     return toPartnerReferral(row, new Map());
   });
 }

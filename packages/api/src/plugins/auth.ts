@@ -5,7 +5,7 @@ import { can, type Action, type PartnerScope, type StaffRole } from '@harbour/sh
 import type { Config } from '../config';
 import type { Database } from '../db/client';
 import { AppError } from '../lib/app-error';
-import { findUserById } from '../modules/users/users.repo';
+import { findSessionUser } from '../modules/users/users.repo';
 import { authenticatePartner } from '../modules/partners/partner-auth';
 import { createUserCache } from './user-cache';
 
@@ -86,11 +86,11 @@ export const authPlugin = fp(
     app.decorateRequest('staff', null);
     app.decorateRequest('partner', null);
 
-    // The signed-in user's row, kept between requests and forgotten when the database announces a
+    // The signed-in user's account state (no password hash, no MFA secret), kept between requests and forgotten when the database announces a
     // change to it (plugins/user-cache.ts). A change made through this process's own account routes is
     // also forgotten before its answer leaves, so it applies to the very next request without waiting
     // for the announcement to come back.
-    const users = await createUserCache({ database: opts.database, ttlMs: opts.config.AUTH_USER_CACHE_MS, load: (id) => findUserById(opts.database.db, id) });
+    const users = await createUserCache({ database: opts.database, ttlMs: opts.config.AUTH_USER_CACHE_MS, load: (id) => findSessionUser(opts.database.db, id) });
     app.addHook('onClose', async () => users.close());
     if (opts.config.AUTH_USER_CACHE_MS > 0) {
       app.addHook('onSend', async (request, _reply, payload) => {

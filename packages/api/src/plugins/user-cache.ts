@@ -4,14 +4,14 @@
 // this process forgets that user as soon as it hears it. While the announcements cannot be heard (the
 // listening connection dropped), nothing is kept. `ttlMs` only bounds how long an entry lives.
 import type { Database } from '../db/client';
-import type { UserRow } from '../modules/users/users.repo';
+import type { SessionUser } from '../modules/users/users.repo';
 
 export const USER_CHANGED_CHANNEL = 'harbour_user_changed';
 
 const MAX_ENTRIES = 10_000;
 
 export interface UserCache {
-  get(id: string): Promise<UserRow | undefined>;
+  get(id: string): Promise<SessionUser | undefined>;
   /** Forgets everyone (after a change made by this process, which must apply to its very next request). */
   forgetAll(): void;
   close(): Promise<void>;
@@ -20,12 +20,12 @@ export interface UserCache {
 export async function createUserCache(opts: {
   database: Database;
   ttlMs: number;
-  load: (id: string) => Promise<UserRow | undefined>;
+  load: (id: string) => Promise<SessionUser | undefined>;
 }): Promise<UserCache> {
   const { ttlMs, load } = opts;
   if (ttlMs <= 0) return { get: load, forgetAll: () => {}, close: async () => {} };
 
-  const entries = new Map<string, { user: UserRow; until: number }>();
+  const entries = new Map<string, { user: SessionUser; until: number }>();
   // Moves on with every change heard: a read that overlapped one is answered but not kept.
   let epoch = 0;
   let listening = false;

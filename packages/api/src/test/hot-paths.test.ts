@@ -39,6 +39,17 @@ describe('the signed-in user between requests', () => {
     expect(warm.queries).toBe(cold.queries - 1);
   });
 
+  it('keeps only the account state it checks: never the password hash or the MFA secrets', async () => {
+    // A write request to the account routes empties what is kept: the next request reads the user.
+    expect((await t.app.inject({ method: 'POST', url: '/v1/users', headers: admin.auth, payload: {} })).statusCode).toBe(400);
+    const { result, statements } = await t.recordQueries(() => t.app.inject({ method: 'GET', url: '/v1/cohorts', headers: admin.auth }));
+    expect(result.statusCode).toBe(200);
+    const userRead = statements.filter((s) => /from "users"/.test(s) && /"users"\."id" = \$1/.test(s));
+    expect(userRead).toHaveLength(1);
+    expect(userRead[0]).toMatch(/"session_generation"/);
+    expect(userRead[0]).not.toMatch(/password_hash|mfa_secret|mfa_pending_secret/);
+  });
+
   it('stops working at once when disabled through the API, even right after a read', async () => {
     const coordinator = await t.staff(['coordinator']);
     expect((await t.app.inject({ method: 'GET', url: '/v1/cohorts', headers: coordinator.auth })).statusCode).toBe(200);

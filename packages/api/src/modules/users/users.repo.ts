@@ -14,6 +14,31 @@ export async function findUserById(db: Db, id: string): Promise<UserRow | undefi
   return row;
 }
 
+/** What a request's authentication needs of its user: no password hash, no MFA secret (kept in memory between requests). */
+export type SessionUser = Pick<UserRow, 'id' | 'email' | 'name' | 'roles' | 'disabledAt' | 'sessionGeneration' | 'sessionsValidAfter' | 'mfaEnabledAt'>;
+
+export async function findSessionUser(db: Db, id: string): Promise<SessionUser | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const [row] = await prepared(db, 'session_user_by_id', (db, name) =>
+    db
+      .select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        roles: users.roles,
+        disabledAt: users.disabledAt,
+        sessionGeneration: users.sessionGeneration,
+        sessionsValidAfter: users.sessionsValidAfter,
+        mfaEnabledAt: users.mfaEnabledAt,
+      })
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .limit(1)
+      .prepare(name),
+  ).execute({ id });
+  return row;
+}
+
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).limit(1);
   return row;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type Column, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { prepared } from '../../db/prepared';
 import { declarations, declarationVersions, participants } from '../../db/schema/index';
@@ -108,25 +108,44 @@ export async function latestOutcomes(db: Db, participantIds: string[]): Promise<
   return new Map(rows.map((r) => [r.participantId, r.outcome]));
 }
 
+/** The latest declaration of a participant (by createdAt, then id) with its version number. */
+function latestDeclarationOf(db: Db, participantId: Column | Placeholder) {
+  return db
+    .select({
+      id: declarations.id,
+      outcome: declarations.outcome,
+      reasons: declarations.reasons,
+      declarationVersionId: declarations.declarationVersionId,
+      version: declarationVersions.version,
+      createdAt: declarations.createdAt,
+    })
+    .from(declarations)
+    .innerJoin(declarationVersions, eq(declarationVersions.id, declarations.declarationVersionId))
+    .where(eq(declarations.participantId, participantId))
+    .orderBy(desc(declarations.createdAt), desc(declarations.id))
+    .limit(1);
+}
+
 /** The participant's latest declaration with its version number, or undefined before the first. */
 export async function findLatestDeclarationSummary(db: Db, participantId: string) {
   const [row] = await prepared(db, 'latest_declaration_summary', (db, name) =>
-    db
-      .select({
-        id: declarations.id,
-        outcome: declarations.outcome,
-        reasons: declarations.reasons,
-        declarationVersionId: declarations.declarationVersionId,
-        version: declarationVersions.version,
-        createdAt: declarations.createdAt,
-      })
-      .from(declarations)
-      .innerJoin(declarationVersions, eq(declarationVersions.id, declarations.declarationVersionId))
-      .where(eq(declarations.participantId, sql.placeholder('participantId')))
-      .orderBy(desc(declarations.createdAt), desc(declarations.id))
-      .limit(1)
-      .prepare(name),
+    latestDeclarationOf(db, sql.placeholder('participantId')).prepare(name),
   ).execute({ participantId });
+  return row;
+}
+
+/** A participant (not erased) with their latest declaration summary (null before the first), in one statement. */
+export async function findParticipantWithLatestDeclaration(db: Db, id: string) {
+  const [row] = await prepared(db, 'participant_with_latest_declaration', (db, name) => {
+    const latest = latestDeclarationOf(db, participants.id).as('latest');
+    return db
+      .select({ participant: participants, latest: latest._.selectedFields })
+      .from(participants)
+      .leftJoinLateral(latest, sql`true`)
+      .where(and(eq(participants.id, sql.placeholder('id')), isNull(participants.erasedAt)))
+      .limit(1)
+      .prepare(name);
+  }).execute({ id });
   return row;
 }
 

@@ -12,8 +12,8 @@ import type { StaffActor } from '../../plugins/auth';
 import {
   PARTICIPANT_EMAIL_KEY,
   findLatestDeclarationSummary,
-  findParticipantById,
   findParticipantIdByEmail,
+  findParticipantWithLatestDeclaration,
   insertParticipant,
   isUniqueViolation,
   latestOutcomes,
@@ -75,9 +75,10 @@ export async function createParticipant(db: Db, actor: StaffActor, body: CreateP
 }
 
 export async function getParticipant(db: Db, id: string): Promise<Participant> {
-  const row = await findParticipantById(db, id);
-  if (!row) throw notFound('participant');
-  return toParticipant(db, row);
+  const found = await findParticipantWithLatestDeclaration(db, id);
+  if (!found) throw notFound('participant');
+  const { participant, latest } = found;
+  return { ...baseFields(participant), latestDeclaration: latest ? { ...latest, createdAt: latest.createdAt.toISOString() } : null };
 }
 
 export async function changeParticipant(db: Db, id: string, body: UpdateParticipantBody): Promise<Participant> {

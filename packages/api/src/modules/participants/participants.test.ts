@@ -177,6 +177,20 @@ describe('GET /v1/participants/:id and PATCH', () => {
     const read = (await t.app.inject({ method: 'GET', url: `/v1/participants/${created.id}`, headers: coordinator.auth })).json();
     expect(read.latestDeclaration).toMatchObject({ id: decl.json().id, outcome: 'eligible', version: version.version, reasons: [] });
     expect(read.latestDeclaration.createdAt).toBe(decl.json().createdAt);
+
+    // A newer declaration is the one shown; the person and their latest declaration are one statement.
+    const newer = await t.app.inject({
+      method: 'POST',
+      url: `/v1/participants/${created.id}/declarations`,
+      payload: { declarationVersionId: version.id, channel: 'staff', answers: { ...answers, accusedOfContactOffence: 'yes' } },
+      headers: coordinator.auth,
+    });
+    expect(newer.statusCode).toBe(201);
+    const { result, statements } = await t.recordQueries(() =>
+      t.app.inject({ method: 'GET', url: `/v1/participants/${created.id}`, headers: coordinator.auth }),
+    );
+    expect(result.json().latestDeclaration).toMatchObject({ id: newer.json().id, outcome: 'ineligible', reasons: ['CONTACT_OFFENCE'] });
+    expect(statements.filter((s) => /from "(participants|declarations)"/.test(s))).toHaveLength(1);
   });
 
   it('needs participants:read: a facilitator gets 403', async () => {

@@ -27,13 +27,16 @@ export async function insertReferralWithFirstEvent(
 ): Promise<ReferralRow> {
   const referralKeys = definedKeys(values).filter((k) => k !== 'id');
   const eventKeys = definedKeys(event);
-  const shape = `${referralKeys.join(',')} ${eventKeys.join(',')} ${messages.map((m) => m.kind).join(',')}`;
+  // A null is written as NULL in the statement (a column's encoder is not given one), so it is part of the shape.
+  const keysOf = (o: Record<string, unknown>, keys: string[]) => keys.map((k) => (o[k] === null ? `${k}=null` : k)).join(',');
+  const shape = `${keysOf(values, referralKeys)} ${keysOf(event, eventKeys)} ${messages.map((m) => m.kind).join(',')}`;
   const name = `referral_insert_${createHash('sha1').update(shape).digest('hex').slice(0, 16)}`;
   const [row] = await prepared(db, name, (db, name) => {
     const p = sql.placeholder;
     const timestamps = { createdAt: p('at'), updatedAt: p('at') };
-    const referral = Object.fromEntries([['id', p('id')], ...referralKeys.map((k) => [k, p(`r_${k}`)])]);
-    const first = Object.fromEntries([['referralId', p('id')], ['at', p('at')], ...eventKeys.map((k) => [k, p(`e_${k}`)])]);
+    const param = (o: Record<string, unknown>, k: string, prefix: string) => [k, o[k] === null ? sql`null` : p(`${prefix}${k}`)];
+    const referral = Object.fromEntries([['id', p('id')], ...referralKeys.map((k) => param(values, k, 'r_'))]);
+    const first = Object.fromEntries([['referralId', p('id')], ['at', p('at')], ...eventKeys.map((k) => param(event, k, 'e_'))]);
     const created = db.$with('created').as(
       db
         .insert(referrals)

@@ -6,6 +6,7 @@
 // database and all its transactions: run on a transaction handle, it runs on that transaction's
 // connection. A statement whose shape varies (which columns an update sets, say) is kept once per
 // shape, named from it; a list of ids is one array parameter (`anyId`), so its length is not a shape.
+import { createHash } from 'node:crypto';
 import { sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 
@@ -46,7 +47,23 @@ export function anyId(column: Column, name: string): SQL {
   return sql`${column} = ANY(${sql.placeholder(name)}::uuid[])`;
 }
 
-/** A placeholder for a nullable timestamp (drizzle's column encoder would call toISOString on null). */
-export function timestampOrNull(name: string): SQL<Date | null> {
-  return sql<Date | null>`${sql.placeholder(name)}::timestamptz`;
+/** A statement's name for one of its shapes: `prefix` and a short hash of the shape's description. */
+export function shapeName(prefix: string, shape: string): string {
+  return `${prefix}_${createHash('sha1').update(shape).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * Column values whose set of keys varies, as placeholders: each given key (not undefined) becomes the
+ * placeholder `${prefix}${key}`, and a null becomes NULL in the statement (a column's encoder is never
+ * handed one). Which keys are given, and which of them are null, is the `shape` (see shapeName);
+ * `columns` is for the statement's build, `params` for its execution.
+ */
+export function valuesAsPlaceholders<T extends object>(values: T, prefix: string) {
+  const v = values as Record<string, unknown>;
+  const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort();
+  return {
+    shape: keys.map((k) => (v[k] === null ? `${k}=null` : k)).join(','),
+    columns: Object.fromEntries(keys.map((k) => [k, v[k] === null ? sql`null` : sql.placeholder(`${prefix}${k}`)])) as Record<string, unknown>,
+    params: Object.fromEntries(keys.filter((k) => v[k] !== null).map((k) => [`${prefix}${k}`, v[k]])),
+  };
 }

@@ -86,8 +86,8 @@ export const authPlugin = fp(
     app.decorateRequest('staff', null);
     app.decorateRequest('partner', null);
 
-    // The signed-in user's account state (no password hash, no MFA secret), kept between requests and forgotten when the database announces a
-    // change to it (plugins/user-cache.ts). A change made through this process's own account routes is
+    // The signed-in user's account state (no password hash, no MFA secret), kept between requests and
+    // forgotten when the database announces a change to it (plugins/user-cache.ts). A change made through this process's own account routes is
     // also forgotten before its answer leaves, so it applies to the very next request without waiting
     // for the announcement to come back.
     const users = await createUserCache({ database: opts.database, ttlMs: opts.config.AUTH_USER_CACHE_MS, load: (id) => findSessionUser(opts.database.db, id) });

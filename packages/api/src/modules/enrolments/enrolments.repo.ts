@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { and, asc, count, desc, eq, exists, inArray, lt, lte, min, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
-import { anyId, prepared, timestampOrNull } from '../../db/prepared';
+import { anyId, prepared, shapeName, valuesAsPlaceholders } from '../../db/prepared';
 import { assignedTo, type CohortRow } from '../cohorts/cohort-access';
 import { eligibleToEnrol } from '../declarations/declarations.repo';
 import {
@@ -187,8 +186,8 @@ const historyColumns = [
  * and the seats follow only a row actually written: an update whose enrolment has left `from` changes
  * nothing and answers undefined. `seatsTaken` is the cohort's count after the change (when it moved).
  *
- * Prepared once per shape (insert, or which columns an update sets and which of them to null; whether
- * seats move), every value a parameter.
+ * Prepared once per shape (insert or update; which columns are given and which of them are null;
+ * whether seats move), every value a parameter.
  */
 export async function writeEnrolmentChange(
   db: Db,
@@ -198,47 +197,24 @@ export async function writeEnrolmentChange(
   seatDelta: number,
 ): Promise<{ enrolment: EnrolmentRow; seatsTaken?: number } | undefined> {
   const p = sql.placeholder;
-  const values: Record<string, unknown> = { cohortId, ...event, seatDelta };
-  let shape: string;
-  let setKeys: (keyof NewEnrolmentRow)[] = [];
-  if ('insert' in change) {
-    const { insert } = change;
-    Object.assign(values, { ...insert, confirmedAt: insert.confirmedAt?.toISOString() ?? null });
-    shape = 'insert';
-  } else {
-    const { update } = change;
-    setKeys = (Object.keys(update.set) as (keyof NewEnrolmentRow)[]).filter((k) => update.set[k] !== undefined).sort();
-    for (const k of setKeys) values[`set_${k}`] = update.set[k];
-    Object.assign(values, { id: update.id, from: update.from });
-    shape = `update ${setKeys.map((k) => (update.set[k] === null ? `${k}=null` : k)).join(',')}`;
-  }
+  const { at, ...inserted } = 'insert' in change ? change.insert : { at: undefined };
+  const written = valuesAsPlaceholders('insert' in change ? inserted : change.update.set, 'v_');
+  const values: Record<string, unknown> = { cohortId, ...event, seatDelta, at, ...written.params };
+  if ('update' in change) Object.assign(values, { id: change.update.id, from: change.update.from });
   const moves = seatDelta !== 0;
-  const name = `enrolment_change_${createHash('sha1').update(`${shape} ${moves}`).digest('hex').slice(0, 16)}`;
+  const name = shapeName('enrolment_change', `${'insert' in change ? 'insert' : 'update'} ${written.shape} ${moves}`);
   const rows = await prepared(db, name, (db, name) => {
-    let write;
-    if ('insert' in change) {
-      write = db
-        .insert(enrolments)
-        .values({
-          cohortId: p('cohortId'),
-          courseId: p('courseId'),
-          participantId: p('participantId'),
-          createdBy: p('createdBy'),
-          status: p('status'),
-          queuedAt: clockNow,
-          confirmedAt: timestampOrNull('confirmedAt'),
-          createdAt: p('at'),
-          updatedAt: p('at'),
-        })
-        .returning();
-    } else {
-      const set = Object.fromEntries(setKeys.map((k) => [k, change.update.set[k] === null ? sql`null` : p(`set_${k}`)]));
-      write = db
-        .update(enrolments)
-        .set(set)
-        .where(and(eq(enrolments.id, p('id')), eq(enrolments.status, p('from'))))
-        .returning();
-    }
+    const write =
+      'insert' in change
+        ? db
+            .insert(enrolments)
+            .values({ ...written.columns, queuedAt: clockNow, createdAt: p('at'), updatedAt: p('at') } as unknown as NewEnrolmentRow)
+            .returning()
+        : db
+            .update(enrolments)
+            .set(written.columns)
+            .where(and(eq(enrolments.id, p('id')), eq(enrolments.status, p('from'))))
+            .returning();
     const changed = db.$with('changed').as(write);
     // Parameters in a SELECT list have no type of their own: each is cast to its column's.
     const history = db.$with('history', {}).as(

@@ -42,12 +42,14 @@ function baseFields(row: ParticipantRow) {
   };
 }
 
+type DeclarationSummary = Awaited<ReturnType<typeof findLatestDeclarationSummary>>;
+
+function participantOf(row: ParticipantRow, latest: DeclarationSummary | null): Participant {
+  return { ...baseFields(row), latestDeclaration: latest ? { ...latest, createdAt: latest.createdAt.toISOString() } : null };
+}
+
 async function toParticipant(db: Db, row: ParticipantRow): Promise<Participant> {
-  const latest = await findLatestDeclarationSummary(db, row.id);
-  return {
-    ...baseFields(row),
-    latestDeclaration: latest ? { ...latest, createdAt: latest.createdAt.toISOString() } : null,
-  };
+  return participantOf(row, await findLatestDeclarationSummary(db, row.id));
 }
 
 /**
@@ -77,8 +79,7 @@ export async function createParticipant(db: Db, actor: StaffActor, body: CreateP
 export async function getParticipant(db: Db, id: string): Promise<Participant> {
   const found = await findParticipantWithLatestDeclaration(db, id);
   if (!found) throw notFound('participant');
-  const { participant, latest } = found;
-  return { ...baseFields(participant), latestDeclaration: latest ? { ...latest, createdAt: latest.createdAt.toISOString() } : null };
+  return participantOf(found.participant, found.latest);
 }
 
 export async function changeParticipant(db: Db, id: string, body: UpdateParticipantBody): Promise<Participant> {

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { prepared } from '../../db/prepared';
+import { prepared, shapeName, valuesAsPlaceholders } from '../../db/prepared';
 import { outboxInsert, outboxValues, type OutboxWrite } from '../outbox/outbox.repo';
 import { cohortSessions, enrolments, participants, partners, referralEvents, referrals } from '../../db/schema/index';
 
@@ -16,7 +15,8 @@ export interface ReferralWithPartner {
 /**
  * A new referral, its first history entry and the outbox messages it causes, in one statement (inserts
  * in a WITH): the id is made by the caller so the entry can name it without reading the referral back.
- * Prepared once per set of columns given and kinds of message, every value a parameter.
+ * Prepared once per shape (which columns are given and which of them are null; kinds of message),
+ * every value a parameter.
  */
 export async function insertReferralWithFirstEvent(
   db: Db,
@@ -25,41 +25,32 @@ export async function insertReferralWithFirstEvent(
   messages: OutboxWrite[],
   at: Date,
 ): Promise<ReferralRow> {
-  const referralKeys = definedKeys(values).filter((k) => k !== 'id');
-  const eventKeys = definedKeys(event);
-  // A null is written as NULL in the statement (a column's encoder is not given one), so it is part of the shape.
-  const keysOf = (o: Record<string, unknown>, keys: string[]) => keys.map((k) => (o[k] === null ? `${k}=null` : k)).join(',');
-  const shape = `${keysOf(values, referralKeys)} ${keysOf(event, eventKeys)} ${messages.map((m) => m.kind).join(',')}`;
-  const name = `referral_insert_${createHash('sha1').update(shape).digest('hex').slice(0, 16)}`;
+  const { id, ...given } = values;
+  const referral = valuesAsPlaceholders(given, 'r_');
+  const first = valuesAsPlaceholders(event, 'e_');
+  const name = shapeName('referral_insert', `${referral.shape} ${first.shape} ${messages.map((m) => m.kind).join(',')}`);
   const [row] = await prepared(db, name, (db, name) => {
     const p = sql.placeholder;
-    const timestamps = { createdAt: p('at'), updatedAt: p('at') };
-    const param = (o: Record<string, unknown>, k: string, prefix: string) => [k, o[k] === null ? sql`null` : p(`${prefix}${k}`)];
-    const referral = Object.fromEntries([['id', p('id')], ...referralKeys.map((k) => param(values, k, 'r_'))]);
-    const first = Object.fromEntries([['referralId', p('id')], ['at', p('at')], ...eventKeys.map((k) => param(event, k, 'e_'))]);
     const created = db.$with('created').as(
       db
         .insert(referrals)
-        .values({ ...timestamps, ...referral } as unknown as NewReferralRow)
+        .values({ createdAt: p('at'), updatedAt: p('at'), ...referral.columns, id: p('id') } as unknown as NewReferralRow)
         .returning(),
     );
-    const logged = db.$with('logged').as(db.insert(referralEvents).values(first as unknown as NewReferralEventRow));
+    const logged = db.$with('logged').as(
+      db.insert(referralEvents).values({ ...first.columns, referralId: p('id'), at: p('at') } as unknown as NewReferralEventRow),
+    );
     const outbox = messages.map((m, i) => db.$with(`message_${i}`, {}).as(outboxInsert(m, `m${i}_`)));
     return db.with(created, logged, ...outbox).select().from(created).prepare(name);
   }).execute({
-    id: values.id,
+    id,
     at,
-    ...Object.fromEntries(referralKeys.map((k) => [`r_${k}`, values[k]])),
-    ...Object.fromEntries(eventKeys.map((k) => [`e_${k}`, event[k]])),
+    ...referral.params,
+    ...first.params,
     ...Object.assign({}, ...messages.map((m, i) => outboxValues(m, `m${i}_`))),
   });
   if (!row) throw new Error('insert returned no row');
   return row;
-}
-
-/** The keys of an object whose values are given (not undefined), in a fixed order. */
-function definedKeys<T extends object>(o: T): (keyof T & string)[] {
-  return (Object.keys(o) as (keyof T & string)[]).filter((k) => o[k] !== undefined).sort();
 }
 
 export async function insertReferralEvent(db: Db, values: NewReferralEventRow): Promise<void> {

@@ -6,8 +6,11 @@ import { setPasswordTokens, users } from '../../db/schema/index';
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;
 
+/** A well-formed user id (a token's subject may be anything): anything else finds nobody, without a query. */
+const USER_ID = /^[0-9a-f-]{36}$/i;
+
 export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!USER_ID.test(id)) return undefined;
   const [row] = await prepared(db, 'user_by_id', (db, name) =>
     db.select().from(users).where(eq(users.id, sql.placeholder('id'))).limit(1).prepare(name),
   ).execute({ id });
@@ -18,7 +21,7 @@ export async function findUserById(db: Db, id: string): Promise<UserRow | undefi
 export type SessionUser = Pick<UserRow, 'id' | 'email' | 'name' | 'roles' | 'disabledAt' | 'sessionGeneration' | 'sessionsValidAfter' | 'mfaEnabledAt'>;
 
 export async function findSessionUser(db: Db, id: string): Promise<SessionUser | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!USER_ID.test(id)) return undefined;
   const [row] = await prepared(db, 'session_user_by_id', (db, name) =>
     db
       .select({

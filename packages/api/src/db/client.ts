@@ -10,6 +10,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { MIGRATIONS_DIR } from '../lib/paths';
+import { usePgliteNamedStatements } from './prepared';
 import * as schema from './schema/index';
 
 export type Schema = typeof schema;
@@ -93,6 +94,7 @@ export function createDb(opts: DbOptions): Database {
   }
   const client = new PGlite(location);
   const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
+  usePgliteNamedStatements(db, client);
   return {
     db,
     kind: 'pglite',

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, usingPostgres, type TestApp } from '../test/build-test-app';
 import { courses } from './schema/index';
 import type { Db } from './client';
-import { prepared } from './prepared';
+import { anyId, prepared } from './prepared';
 
 const titleOf = (db: Db, id: string) =>
   prepared(db, 'test_course_title', (db, name) =>
@@ -67,5 +67,78 @@ describe('prepared statements', () => {
     });
     // Released with the commit.
     await db.transaction(async (other) => expect(await lock(other as unknown as Db)).toHaveLength(1));
+  });
+
+  // PGlite keeps no statement unless asked: there a kept statement is a named statement of its one
+  // session, parsed and planned once (PostgreSQL's plan cache), not on every call.
+  describe.skipIf(usingPostgres)('on PGlite, as named statements of its session', () => {
+    const named = async (name: string) =>
+      (await db.execute(sql`SELECT name FROM pg_prepared_statements WHERE name = ${name}`)).rows.length > 0;
+
+    it('parses a statement once, by its name, and binds each call’s values of any type', async () => {
+      expect(await named('test_typed_values')).toBe(false);
+      const typed = (ids: string[], after: Date, fee: number | null) =>
+        prepared(db, 'test_typed_values', (db, name) =>
+          db
+            .select({ id: courses.id, createdAt: courses.createdAt })
+            .from(courses)
+            .where(sql`${anyId(courses.id, 'ids')} and ${courses.createdAt} > ${sql.placeholder('after')} and (${sql.placeholder('fee')}::int is null or ${courses.feePence} >= ${sql.placeholder('fee')}::int)`)
+            .prepare(name),
+        ).execute({ ids, after, fee });
+      const rows = await typed([courseId, '00000000-0000-4000-8000-000000000000'], new Date(0), null);
+      expect(rows).toEqual([{ id: courseId, createdAt: expect.any(Date) }]);
+      expect(await named('test_typed_values')).toBe(true);
+      expect(await typed([courseId], new Date(Date.now() + 86_400_000), null)).toEqual([]);
+      expect(await typed([courseId], new Date(0), 1_000_000_000)).toEqual([]);
+      expect(await typed([], new Date(0), 0)).toEqual([]);
+    });
+
+    it('outside a transaction waits for one in progress instead of running inside it', async () => {
+      const [before] = await titleOf(db, courseId);
+      let outside: Promise<unknown> | undefined;
+      let settledInside = false;
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.update(courses).set({ name: 'Uncommitted' }).where(eq(courses.id, courseId));
+          outside = titleOf(db, courseId);
+          void outside.then(() => (settledInside = true));
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          expect(settledInside).toBe(false);
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      // It ran after the rollback: it never saw the uncommitted name.
+      expect(await outside).toEqual([before]);
+    });
+
+    it('keeps a statement first prepared in a transaction that rolled back', async () => {
+      const count = () =>
+        prepared(db, 'test_first_in_rollback', (db, name) =>
+          db.select({ n: sql<number>`count(*)::int` }).from(courses).where(eq(courses.id, sql.placeholder('id'))).prepare(name),
+        );
+      await expect(
+        db.transaction(async (tx) => {
+          expect(await prepared(tx as unknown as Db, 'test_first_in_rollback', () => count()).execute({ id: courseId })).toEqual([{ n: 1 }]);
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(await count().execute({ id: courseId })).toEqual([{ n: 1 }]);
+    });
+
+    it('answers a refused write with the database’s error and leaves the session usable', async () => {
+      const rename = (id: string, name: string | null) =>
+        prepared(db, 'test_rename_course', (db, stmt) =>
+          db.update(courses).set({ name: sql.placeholder('name') as unknown as string }).where(eq(courses.id, sql.placeholder('id'))).prepare(stmt),
+        ).execute({ id, name });
+      await expect(rename(courseId, null)).rejects.toMatchObject({ cause: expect.objectContaining({ code: '23502' }) });
+      await expect(
+        db.transaction(async (tx) => {
+          await prepared(tx as unknown as Db, 'test_rename_course', () => null as never).execute({ id: courseId, name: null });
+        }),
+      ).rejects.toMatchObject({ cause: expect.objectContaining({ code: '23502' }) });
+      const [before] = await titleOf(db, courseId);
+      await rename(courseId, before!.name);
+      expect(await titleOf(db, courseId)).toEqual([before]);
+    });
   });
 });

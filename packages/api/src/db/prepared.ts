@@ -6,7 +6,13 @@
 // database and all its transactions: run on a transaction handle, it runs on that transaction's
 // connection. A statement whose shape varies (which columns an update sets, say) is kept once per
 // shape, named from it; a list of ids is one array parameter (`anyId`), so its length is not a shape.
+//
+// On PGlite, drizzle's prepared queries are not named: PGlite parses, describes and plans every
+// statement it runs, in several round trips into its engine. There, a statement kept here runs as a
+// named statement of PGlite's one session (see `onPglite`): parsed and described once, then bound and
+// executed in one message, and PostgreSQL's plan cache keeps its plan as on a server.
 import { createHash } from 'node:crypto';
+import { parse as pgliteParse, protocol, type PGlite, type QueryOptions, type Results } from '@electric-sql/pglite';
 import { sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 
@@ -24,6 +30,8 @@ interface Handle {
 // Keyed by the dialect: one per database, shared by its transactions (a transaction is a handle on the
 // same dialect with its own session).
 const built = new WeakMap<object, Map<string, OnClient>>();
+// The PGlite engine behind a database's dialect (see usePgliteNamedStatements).
+const pgliteOf = new WeakMap<object, PGlite>();
 
 export function prepared<T extends object>(db: Db, name: string, build: (db: Db, name: string) => T): T {
   const { dialect, session } = db as unknown as Handle;
@@ -35,11 +43,82 @@ export function prepared<T extends object>(db: Db, name: string, build: (db: Db,
     if (!('client' in statement)) throw new Error(`prepared(${name}): build must answer a prepared query`);
     statements.set(name, statement);
   }
+  const pglite = pgliteOf.get(dialect);
+  if (pglite) {
+    // A transaction's handle has PGlite's transaction object as its client; the database's, PGlite itself.
+    const bound = Object.create(statement) as OnClient;
+    bound.client = namedOnPglite(pglite, name, session.client !== pglite);
+    return bound as unknown as T;
+  }
   if (statement.client === session.client) return statement as unknown as T;
   // The same statement on this handle's connection (a transaction's client): everything else is shared.
   const bound = Object.create(statement) as OnClient;
   bound.client = session.client;
   return bound as unknown as T;
+}
+
+/** Statements kept by `prepared` on this (PGlite) database run as named statements of its engine. */
+export function usePgliteNamedStatements(db: Db, pglite: PGlite): void {
+  pgliteOf.set((db as unknown as Handle).dialect, pglite);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Named statements on PGlite
+
+interface Described {
+  text: string;
+  /** Parameter types, for the values' text form. */
+  paramTypes: number[];
+  /** What the statement answers (none for a write without RETURNING). */
+  rowDescription?: unknown;
+}
+
+const describedOn = new WeakMap<PGlite, Map<string, Described>>();
+const { serialize } = protocol;
+
+/**
+ * The `client` drizzle's prepared query runs on (it only calls `query`), running the statement as the
+ * named statement `name`. Outside a transaction it waits for any transaction in progress, as PGlite's
+ * own `query` does; inside one it runs in it (that transaction already holds PGlite's transaction lock).
+ */
+function namedOnPglite(pglite: PGlite, name: string, inTransaction: boolean) {
+  return {
+    query: <R>(text: string, params: unknown[], options?: QueryOptions): Promise<Results<R>> => {
+      const run = () => pglite.runExclusive(() => runNamed<R>(pglite, name, text, params, options, inTransaction));
+      return inTransaction ? run() : pglite._runExclusiveTransaction(run);
+    },
+  };
+}
+
+/** Runs under PGlite's query lock: parses and describes the statement once, then binds and executes it. */
+async function runNamed<R>(pglite: PGlite, name: string, text: string, params: unknown[], options: QueryOptions | undefined, inTransaction: boolean) {
+  let statements = describedOn.get(pglite);
+  if (!statements) describedOn.set(pglite, (statements = new Map()));
+  let described = statements.get(name);
+  if (!described) {
+    const messages = await pglite.execProtocolStream(
+      Buffer.concat([serialize.parse({ name, text, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+      { syncToFs: false },
+    );
+    const params = messages.find((m) => m.name === 'parameterDescription') as { dataTypeIDs: number[] } | undefined;
+    described = { text, paramTypes: params?.dataTypeIDs ?? [], rowDescription: messages.find((m) => m.name === 'rowDescription') };
+    statements.set(name, described);
+  } else if (described.text !== text) {
+    throw new Error(`prepared statement ${name} was built with another text`);
+  }
+  const values = params.map((value, i) => {
+    if (value === null || value === undefined) return null;
+    const type = described.paramTypes[i]!;
+    const toText = options?.serializers?.[type] ?? pglite.serializers[type];
+    return toText ? toText(value) : String(value);
+  });
+  const messages = await pglite.execProtocolStream(
+    Buffer.concat([serialize.bind({ statement: name, values }), serialize.execute({}), serialize.sync()]),
+    { syncToFs: false },
+  );
+  if (!inTransaction) await pglite.syncToFs();
+  const all = described.rowDescription ? [described.rowDescription, ...messages] : messages;
+  return pgliteParse.parseResults(all as typeof messages, pglite.parsers, options)[0] as Results<R>;
 }
 
 /** `column = ANY($name::uuid[])`: a list of ids as one parameter, so one prepared statement serves any length. */

@@ -72,8 +72,10 @@ describe('prepared statements', () => {
   // PGlite keeps no statement unless asked: there a kept statement is a named statement of its one
   // session, parsed and planned once (PostgreSQL's plan cache), not on every call.
   describe.skipIf(usingPostgres)('on PGlite, as named statements of its session', () => {
-    const named = async (name: string) =>
-      (await db.execute(sql`SELECT name FROM pg_prepared_statements WHERE name = ${name}`)).rows.length > 0;
+    const named = async (name: string) => {
+      const result = (await db.execute(sql`SELECT name FROM pg_prepared_statements WHERE name = ${name}`)) as unknown as { rows: unknown[] };
+      return result.rows.length > 0;
+    };
 
     it('parses a statement once, by its name, and binds each call’s values of any type', async () => {
       expect(await named('test_typed_values')).toBe(false);
@@ -112,13 +114,13 @@ describe('prepared statements', () => {
     });
 
     it('keeps a statement first prepared in a transaction that rolled back', async () => {
-      const count = () =>
-        prepared(db, 'test_first_in_rollback', (db, name) =>
+      const count = (on: Db = db) =>
+        prepared(on, 'test_first_in_rollback', (db, name) =>
           db.select({ n: sql<number>`count(*)::int` }).from(courses).where(eq(courses.id, sql.placeholder('id'))).prepare(name),
         );
       await expect(
         db.transaction(async (tx) => {
-          expect(await prepared(tx as unknown as Db, 'test_first_in_rollback', () => count()).execute({ id: courseId })).toEqual([{ n: 1 }]);
+          expect(await count(tx as unknown as Db).execute({ id: courseId })).toEqual([{ n: 1 }]);
           throw new Error('roll back');
         }),
       ).rejects.toThrow('roll back');
@@ -126,14 +128,14 @@ describe('prepared statements', () => {
     });
 
     it('answers a refused write with the database’s error and leaves the session usable', async () => {
-      const rename = (id: string, name: string | null) =>
-        prepared(db, 'test_rename_course', (db, stmt) =>
+      const rename = (id: string, name: string | null, on: Db = db) =>
+        prepared(on, 'test_rename_course', (db, stmt) =>
           db.update(courses).set({ name: sql.placeholder('name') as unknown as string }).where(eq(courses.id, sql.placeholder('id'))).prepare(stmt),
         ).execute({ id, name });
       await expect(rename(courseId, null)).rejects.toMatchObject({ cause: expect.objectContaining({ code: '23502' }) });
       await expect(
         db.transaction(async (tx) => {
-          await prepared(tx as unknown as Db, 'test_rename_course', () => null as never).execute({ id: courseId, name: null });
+          await rename(courseId, null, tx as unknown as Db);
         }),
       ).rejects.toMatchObject({ cause: expect.objectContaining({ code: '23502' }) });
       const [before] = await titleOf(db, courseId);

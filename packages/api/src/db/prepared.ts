@@ -118,7 +118,22 @@ async function runNamed<R>(pglite: PGlite, name: string, text: string, params: u
   );
   if (!inTransaction) await pglite.syncToFs();
   const all = described.rowDescription ? [described.rowDescription, ...messages] : messages;
-  return pgliteParse.parseResults(all as typeof messages, pglite.parsers, options)[0] as Results<R>;
+  // PGlite would merge the query's parsers into its own (a few hundred types) on every call: once here.
+  return pgliteParse.parseResults(all as typeof messages, parsersFor(pglite, options), { rowMode: options?.rowMode })[0] as Results<R>;
+}
+
+type Parsers = PGlite['parsers'];
+const mergedParsers = new WeakMap<PGlite, WeakMap<object, Parsers>>();
+
+/** PGlite's parsers with a query's own on top; drizzle passes the same object on every call of a statement. */
+function parsersFor(pglite: PGlite, options: QueryOptions | undefined): Parsers {
+  const own = options?.parsers;
+  if (!own) return pglite.parsers;
+  let byOwn = mergedParsers.get(pglite);
+  if (!byOwn) mergedParsers.set(pglite, (byOwn = new WeakMap()));
+  let merged = byOwn.get(own);
+  if (!merged) byOwn.set(own, (merged = { ...pglite.parsers, ...own }));
+  return merged;
 }
 
 /** `column = ANY($name::uuid[])`: a list of ids as one parameter, so one prepared statement serves any length. */

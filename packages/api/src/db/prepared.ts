@@ -9,7 +9,7 @@
 //
 // On PGlite, drizzle's prepared queries are not named: PGlite parses, describes and plans every
 // statement it runs, in several round trips into its engine. There, a statement kept here runs as a
-// named statement of PGlite's one session (see `onPglite`): parsed and described once, then bound and
+// named statement of PGlite's one session (see `namedOnPglite`): parsed and described once, then bound and
 // executed in one message, and PostgreSQL's plan cache keeps its plan as on a server.
 import { createHash } from 'node:crypto';
 import { parse as pgliteParse, protocol, type PGlite, type QueryOptions, type Results } from '@electric-sql/pglite';

@@ -57,6 +57,14 @@ export function prepared<T extends object>(db: Db, name: string, build: (db: Db,
   return bound as unknown as T;
 }
 
+/**
+ * Whether `db` (a database or a transaction handle) is embedded PGlite: one session, so every
+ * statement and transaction runs after the one before it, never beside it.
+ */
+export function isSingleSession(db: Db): boolean {
+  return pgliteOf.has((db as unknown as Handle).dialect);
+}
+
 /** Statements kept by `prepared` on this (PGlite) database run as named statements of its engine. */
 export function usePgliteNamedStatements(db: Db, pglite: PGlite): void {
   pgliteOf.set((db as unknown as Handle).dialect, pglite);

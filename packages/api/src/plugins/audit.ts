@@ -4,13 +4,17 @@ import fp from 'fastify-plugin';
 import { AUDIT_LOGIN_FAILED, AUDIT_LOGIN_MFA_CHALLENGED, AUDIT_LOGIN_SUCCEEDED } from '@harbour/shared';
 import type { Db } from '../db/client';
 import { sha256Hex } from '../lib/crypto';
-import { auditWriter, outcomeOf, type AuditEventInput } from '../modules/audit/audit.service';
+import { auditWriter, outcomeOf, recordAuditEvent, type AuditEventInput } from '../modules/audit/audit.service';
 import { verifyMfaToken } from './auth';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** A GET route that reads a person's record: every call is on the audit trail (actor, entity, outcome). */
     audit?: 'read';
+  }
+  interface FastifyRequest {
+    /** The status of the answer whose audit event the write's transaction already holds (recordRequestAuditIn). */
+    auditRecordedFor?: number;
   }
 }
 
@@ -37,7 +41,7 @@ function entityTypeOf(segment: string): string {
 }
 
 /** The entity a route acts on: its `:id` (named by the segment before it), or what a 201 created. */
-function entityOf(routeUrl: string, request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+function entityOf(routeUrl: string, request: FastifyRequest, statusCode: number, createdId: unknown) {
   const segments = routeUrl.split('/').filter(Boolean);
   const idAt = segments.indexOf(':id');
   if (idAt > 0) {
@@ -45,12 +49,36 @@ function entityOf(routeUrl: string, request: FastifyRequest, reply: FastifyReply
     const id = (request.params as Record<string, unknown> | undefined)?.id;
     return { entityType: entityTypeOf(segments[idAt - 1] ?? ''), entityId: typeof id === 'string' && UUID.test(id) ? id : null };
   }
-  if (reply.statusCode === 201) {
-    const created = parseJson(payload) as { id?: unknown } | undefined;
+  if (statusCode === 201) {
     const last = segments.filter((s) => !s.startsWith(':')).at(-1);
-    if (last && typeof created?.id === 'string' && UUID.test(created.id)) return { entityType: entityTypeOf(last), entityId: created.id };
+    if (last && typeof createdId === 'string' && UUID.test(createdId)) return { entityType: entityTypeOf(last), entityId: createdId };
   }
   return { entityType: null, entityId: null };
+}
+
+/** The audit event of a request to a `/v1/` route that is not a sign-in step. */
+function requestEvent(request: FastifyRequest, statusCode: number, createdId: unknown, sessionUser?: { id: string; roles: string[] }): AuditEventInput {
+  const routeUrl = request.routeOptions.url ?? '';
+  return {
+    ...auditContextOf(request),
+    ...(sessionUser && { actorKind: 'staff', actorId: sessionUser.id, actorRoles: sessionUser.roles }),
+    action: request.routeOptions.schema?.operationId ?? `${request.method} ${routeUrl}`,
+    ...entityOf(routeUrl, request, statusCode, createdId),
+    outcome: outcomeOf(statusCode),
+    statusCode,
+  };
+}
+
+/**
+ * Records the request's own audit event, the one the plugin would record when the answer leaves, in
+ * the write's transaction `tx` instead: it is committed with the change it describes (or rolled back
+ * with it), and costs no commit of its own. Call it as the transaction's last write, with the status
+ * the request will answer on success; the plugin then records nothing more for that answer (an error
+ * after all, with another status, is still recorded).
+ */
+export async function recordRequestAuditIn(tx: Db, request: FastifyRequest, statusCode: number, createdId?: string): Promise<void> {
+  await recordAuditEvent(tx, requestEvent(request, statusCode, createdId));
+  request.auditRecordedFor = statusCode;
 }
 
 function parseJson(payload: unknown): unknown {
@@ -121,16 +149,11 @@ export const auditPlugin = fp(
         if (request.method === 'POST' && SIGN_IN_ROUTES.has(routeUrl)) {
           event = signInEvent(app, routeUrl, request, reply, payload);
         } else if (!isRead || config?.audit === 'read') {
-          const context = auditContextOf(request);
-          const sessionUser = context.actorKind === 'anonymous' && reply.statusCode < 400 ? sessionUserOf(payload) : undefined;
-          event = {
-            ...context,
-            ...(sessionUser && { actorKind: 'staff', actorId: sessionUser.id, actorRoles: sessionUser.roles }),
-            action: request.routeOptions.schema?.operationId ?? `${request.method} ${routeUrl}`,
-            ...entityOf(routeUrl, request, reply, payload),
-            outcome: outcomeOf(reply.statusCode),
-            statusCode: reply.statusCode,
-          };
+          if (request.auditRecordedFor === reply.statusCode) return payload;
+          const anonymous = !request.staff && !request.partner;
+          const sessionUser = anonymous && reply.statusCode < 400 ? sessionUserOf(payload) : undefined;
+          const createdId = reply.statusCode === 201 ? (parseJson(payload) as { id?: unknown } | undefined)?.id : undefined;
+          event = requestEvent(request, reply.statusCode, createdId, sessionUser);
         }
         if (event) await writer.record(event);
       } catch (err) {

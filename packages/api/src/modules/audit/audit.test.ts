@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_LOGIN_FAILED, AUDIT_LOGIN_SUCCEEDED, type AuditEvent } from '@harbour/shared';
-import { auditEvents } from '../../db/schema/index';
+import { auditEvents, referrals } from '../../db/schema/index';
 import { TEST_ADMIN, buildTestApp, type TestApp } from '../../test/build-test-app';
 import { recordAuditEvent } from './audit.service';
 
@@ -217,6 +217,48 @@ describe('partner calls', () => {
     expect(await rowsOf(rid)).toMatchObject([
       { action: 'createReferral', actorKind: 'partner', actorId: partnerId, actorRoles: [], entityType: 'referral', entityId: res.json().id, outcome: 'success' },
     ]);
+  });
+
+  it('commits a referral’s event with the referral: a replay is recorded as its own request; a write rolled back leaves only its failure', async () => {
+    const partner = await t.app.inject({ method: 'POST', url: '/v1/partners', payload: { name: `Audit Tx ${randomUUID().slice(0, 8)}` }, headers: admin.auth });
+    const issued = await t.app.inject({ method: 'POST', url: `/v1/partners/${partner.json().id}/api-keys`, payload: { scopes: ['referrals:write'] }, headers: admin.auth });
+    const key = issued.json().key as string;
+    secrets.push(key);
+    const refer = (idempotencyKey: string, rid: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/referrals',
+        payload: { person: { firstName: 'Sam', lastName: 'Tx', phone: '07700 900123' }, relationship: 'parent', consentToShare: true, referrer: { name: 'Rae', email: 'rae@probation.example' } },
+        headers: { authorization: `Bearer ${key}`, 'idempotency-key': idempotencyKey, 'x-request-id': rid },
+      });
+
+    const [first, replay] = [requestId(), requestId()];
+    const created = await refer(`audit-${first}`, first);
+    expect(created.statusCode).toBe(201);
+    const again = await refer(`audit-${first}`, replay);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    for (const rid of [first, replay]) {
+      expect(await rowsOf(rid)).toMatchObject([{ action: 'createReferral', entityType: 'referral', entityId: created.json().id, outcome: 'success', statusCode: 201 }]);
+    }
+
+    // The key's answer is the transaction's last write: make the database refuse it, after the referral and its event were written.
+    const doomed = `audit-doomed-${randomUUID()}`;
+    const db = t.database.db;
+    await db.execute(sql.raw(`CREATE FUNCTION audit_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`));
+    await db.execute(
+      sql.raw(`CREATE TRIGGER audit_test_refuse BEFORE UPDATE ON idempotency_keys FOR EACH ROW WHEN (NEW.key = '${doomed}') EXECUTE FUNCTION audit_test_refuse()`),
+    );
+    try {
+      const rid = requestId();
+      const before = await db.$count(referrals);
+      const failed = await refer(doomed, rid);
+      expect(failed.statusCode).toBe(500);
+      expect(await db.$count(referrals)).toBe(before);
+      expect(await rowsOf(rid)).toMatchObject([{ action: 'createReferral', entityId: null, outcome: 'failed', statusCode: 500 }]);
+    } finally {
+      await db.execute(sql.raw('DROP TRIGGER audit_test_refuse ON idempotency_keys'));
+      await db.execute(sql.raw('DROP FUNCTION audit_test_refuse()'));
+    }
   });
 });
 

@@ -10,6 +10,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
+import { isSingleSession } from '../../db/prepared';
 import { AppError } from '../../lib/app-error';
 import { sha256Hex } from '../../lib/crypto';
 import { claimKey, deleteExpiredKeys, deleteInFlight, findIdempotencyKey, markDone, takeOverStale } from './idempotency.repo';
@@ -86,13 +87,17 @@ export function idempotencyOf(request: FastifyRequest, scope: string): Idempoten
 }
 
 /**
- * Runs `run` once per (scope, key). The record is claimed in its own statement before `run` (so a
- * concurrent retry sees it in flight at once), and completed in one transaction with `run`'s writes:
- * `run` gets that transaction as its `db` (a transaction it opens nests in it as a savepoint, unless
- * it writes straight into the one it is given, as createReferral does). So a crash can never
- * leave the write committed with the record still in flight (a retry would then do it twice): either
- * both are there or neither is. When `run` throws, the record is released: nothing was created, so
- * the client may retry.
+ * Runs `run` once per (scope, key). On PostgreSQL the record is claimed in its own statement before
+ * `run` (so a concurrent retry sees it in flight at once: 409), and completed in one transaction
+ * with `run`'s writes: `run` gets that transaction as its `db` (a transaction it opens nests in it as
+ * a savepoint, unless it writes straight into the one it is given, as createReferral does). So a
+ * crash can never leave the write committed with the record still in flight (a retry would then do
+ * it twice): either both are there or neither is. When `run` throws, the record is released:
+ * nothing was created, so the client may retry.
+ *
+ * On PGlite (one session: a retry can only run before or after the first request's transaction,
+ * never during it) the claim is the first statement of that same transaction: one commit fewer per
+ * request, and a crash leaves no record in flight at all.
  */
 export async function withIdempotency<T>(
   db: Db,
@@ -100,39 +105,51 @@ export async function withIdempotency<T>(
   run: (db: Db) => Promise<{ status: number; body: T }>,
 ): Promise<IdempotentResult<T>> {
   if (!idem) return { ...(await run(db)), replayed: false };
-  const { scope, key, requestHash } = idem;
+  const { scope, key } = idem;
   const now = new Date();
+  const runAndMarkDone = async (tx: Db) => {
+    const done = await run(tx);
+    await markDone(tx, scope, key, done);
+    return { ...done, replayed: false };
+  };
 
-  let owner = Boolean(await claimKey(db, { scope, key, requestHash, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) }, now));
-  if (!owner) {
-    const existing = await findIdempotencyKey(db, scope, key);
-    if (!existing) throw inFlight(); // released a moment ago by a failed first attempt: retry
-    if (existing.requestHash !== requestHash) {
-      throw new AppError(
-        'IDEMPOTENCY_KEY_REUSED',
-        422,
-        'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
-      );
-    }
-    if (existing.status === 'done' && existing.responseStatus !== null) {
-      return { status: existing.responseStatus, body: existing.responseBody as T, replayed: true };
-    }
-    owner = await takeOverStale(db, scope, key, new Date(now.getTime() - IDEMPOTENCY_STALE_IN_FLIGHT_MS), now);
-    if (!owner) throw inFlight();
+  if (isSingleSession(db)) {
+    return db.transaction(async (txHandle) => {
+      const tx = txHandle as unknown as Db;
+      return (await claimOrReplay<T>(tx, idem, now)) ?? runAndMarkDone(tx);
+    });
   }
 
-  let result: { status: number; body: T };
+  const replay = await claimOrReplay<T>(db, idem, now);
+  if (replay) return replay;
   try {
-    result = await db.transaction(async (tx) => {
-      const done = await run(tx as unknown as Db);
-      await markDone(tx as unknown as Db, scope, key, done);
-      return done;
-    });
+    return await db.transaction(async (tx) => runAndMarkDone(tx as unknown as Db));
   } catch (err) {
     await deleteInFlight(db, scope, key);
     throw err;
   }
-  return { ...result, replayed: false };
+}
+
+/**
+ * Claims the key for this request (answers null: go on), or answers the first request's result
+ * (a replay); refuses another request under the same key (422) and a key still in flight (409).
+ */
+async function claimOrReplay<T>(db: Db, { scope, key, requestHash }: IdempotencyRequest, now: Date): Promise<IdempotentResult<T> | null> {
+  if (await claimKey(db, { scope, key, requestHash, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) }, now)) return null;
+  const existing = await findIdempotencyKey(db, scope, key);
+  if (!existing) throw inFlight(); // released a moment ago by a failed first attempt: retry
+  if (existing.requestHash !== requestHash) {
+    throw new AppError(
+      'IDEMPOTENCY_KEY_REUSED',
+      422,
+      'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
+    );
+  }
+  if (existing.status === 'done' && existing.responseStatus !== null) {
+    return { status: existing.responseStatus, body: existing.responseBody as T, replayed: true };
+  }
+  if (await takeOverStale(db, scope, key, new Date(now.getTime() - IDEMPOTENCY_STALE_IN_FLIGHT_MS), now)) return null;
+  throw inFlight();
 }
 
 const inFlight = () =>

@@ -11,9 +11,8 @@ import {
   type ReferralStatus,
   type StaffReferral,
 } from '@harbour/shared';
-import { is } from 'drizzle-orm';
-import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client';
+import { inTransaction } from '../../db/in-transaction';
 import { AppError, invalidState, notFound } from '../../lib/app-error';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import type { StaffActor } from '../../plugins/auth';
@@ -109,15 +108,6 @@ function referralChanged(
  */
 export async function onReferralErased(tx: Db, referral: { id: string; partnerId: string }, now: Date = new Date()): Promise<void> {
   await enqueue(tx, { kind: 'webhook', topic: 'referral.erased', partnerId: referral.partnerId, payload: { referralId: referral.id } }, now);
-}
-
-/**
- * Runs `write` in `db` when it is already a transaction (an Idempotency-Key's, see withIdempotency),
- * else in a new one. A nested transaction would be a savepoint, two more round trips that buy
- * nothing here: nothing catches a failed write to carry on, the whole transaction is rolled back.
- */
-function inTransaction<T>(db: Db, write: (tx: Db) => Promise<T>): Promise<T> {
-  return is(db, PgTransaction) ? write(db) : db.transaction((tx) => write(tx as unknown as Db));
 }
 
 export async function createReferral(db: Db, partner: PartnerActor, body: CreateReferralBody): Promise<PartnerReferral> {

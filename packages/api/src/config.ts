@@ -84,6 +84,8 @@ const ConfigSchema = z.object({
   /** Local testing only: lets webhook URLs be http:// on loopback and resolve to private addresses. */
   WEBHOOK_ALLOW_PRIVATE: bool(false),
   OUTBOX_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  /** Embedded PGlite only (it has no autovacuum): how often tables that changed are analysed and vacuumed. */
+  PGLITE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   /**
    * Load shedding (@fastify/under-pressure): past any of these limits requests get 503
    * SERVICE_UNAVAILABLE with Retry-After instead of queueing until the process falls over

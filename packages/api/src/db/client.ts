@@ -10,6 +10,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { MIGRATIONS_DIR } from '../lib/paths';
+import { maintainPglite, type MaintenanceRound } from './pglite-maintenance';
 import { usePgliteNamedStatements } from './prepared';
 import * as schema from './schema/index';
 
@@ -29,6 +30,11 @@ export interface Database {
    * back-off), `onState(true)` that they are heard again. Answers a function that stops listening.
    */
   listen(channel: string, onMessage: (payload: string) => void, onState: (listening: boolean) => void): Promise<() => Promise<void>>;
+  /**
+   * Autovacuum's work (ANALYZE, VACUUM) on the tables that need it, on PGlite, which has no autovacuum
+   * (see pglite-maintenance.ts); null on PostgreSQL, whose autovacuum does it.
+   */
+  maintain(): Promise<MaintenanceRound | null>;
   close(): Promise<void>;
 }
 
@@ -80,6 +86,9 @@ export function createDb(opts: DbOptions): Database {
         }
       },
       listen: (channel, onMessage, onState) => listenOnPostgres(opts.url!, channel, onMessage, onState),
+      async maintain() {
+        return null;
+      },
       async close() {
         await pool.end();
       },
@@ -116,6 +125,7 @@ export function createDb(opts: DbOptions): Database {
       onState(true);
       return () => unlisten();
     },
+    maintain: () => maintainPglite(client),
     async close() {
       await client.close();
     },

@@ -43,7 +43,7 @@ async function main() {
     force.unref();
     try {
       await scheduler.stop();
-      await maintenance.stop();
+      await maintenance?.stop();
       await outbox.stop();
       await app.close();
       await database.close();
@@ -57,15 +57,15 @@ async function main() {
   await app.listen({ port: config.PORT, host: config.HOST });
   const outbox = startOutboxWorker({ db: database.db, config, log: app.log });
   const scheduler = startScheduler(scheduledJobs(database.db, config), { intervalMs: config.JOBS_INTERVAL_SECONDS * 1000, log: app.log });
-  // PGlite has no autovacuum: its work, on the tables that need it (nothing to do on PostgreSQL).
+  // PGlite has no autovacuum: its work, on the tables that need it (PostgreSQL's autovacuum does its own).
   const maintain = async () => {
     const round = await database.maintain();
     return round ? round.analyzed.length + round.vacuumed.length : 0;
   };
-  const maintenance = startScheduler(database.kind === 'pglite' ? [{ name: 'pglite-maintenance', run: maintain }] : [], {
-    intervalMs: config.PGLITE_MAINTENANCE_SECONDS * 1000,
-    log: app.log,
-  });
+  const maintenance =
+    database.kind === 'pglite'
+      ? startScheduler([{ name: 'pglite-maintenance', run: maintain }], { intervalMs: config.PGLITE_MAINTENANCE_SECONDS * 1000, log: app.log })
+      : undefined;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;

@@ -8,7 +8,7 @@ import { usingPostgres } from '../test/build-test-app';
 
 describe.skipIf(usingPostgres)('PGlite maintenance (autovacuum’s work)', () => {
   let database: Database;
-  const rows = async <T>(query: string) => (await database.db.execute(sql.raw(query))).rows as T[];
+  const rows = async <T>(query: string) => ((await database.db.execute(sql.raw(query))) as unknown as { rows: T[] }).rows;
   const plan = async () => (await rows<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE probe('t', 'k1')`)).map((r) => r['QUERY PLAN']).join('\n');
   const stats = async () => {
     await rows('SELECT pg_stat_force_next_flush()');

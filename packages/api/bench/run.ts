@@ -681,6 +681,8 @@ interface SoakResult {
   connections: number;
   requests: number;
   non2xx: number;
+  /** Answers by HTTP status. */
+  statusCodes: Record<string, number>;
   rps: number;
   p50: number;
   p99: number;
@@ -734,6 +736,7 @@ async function soak(kind: 'postgres' | 'pglite', minutes: number): Promise<SoakR
         connections: options.connections,
         requests: r.requests.total,
         non2xx: r.non2xx,
+        statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, v]) => [code, v?.count ?? 0])),
         rps: Math.round(r['2xx'] / r.duration),
         p50: r.latency.p50,
         p99: r.latency.p99,
@@ -867,7 +870,7 @@ async function main() {
         value: `${soakResult.rssAfterWarmupMiB} → ${soakResult.rssAtEndMiB} MiB (${(soakResult.growth * 100).toFixed(1)}%)`,
         met: soakResult.flat,
       },
-      { target: 'soak: every answer 2xx', value: String(soakResult.non2xx), met: soakResult.non2xx === 0 },
+      { target: 'soak: every answer 2xx', value: `${soakResult.non2xx} ${JSON.stringify(soakResult.statusCodes)}`, met: soakResult.non2xx === 0 },
     ];
     log(
       `\nSoak: ${soakResult.requests.toLocaleString('en-GB')} requests, ${soakResult.rps} req/s, p50 ${soakResult.p50} ms, p99 ${soakResult.p99} ms; ` +

@@ -5,12 +5,16 @@
 // scan, however many rows the table has grown to since (each request then reads the whole table). And
 // rows updated or deleted leave dead versions behind for good.
 //
-// `maintainPglite` does autovacuum's work on the tables that need it, by autovacuum's own rules
-// (thresholds and scale factors of PostgreSQL's defaults): ANALYZE a table once more than 50 + 10% of
-// its rows changed since it was last analysed, VACUUM (ANALYZE) it once more than 50 + 20% are dead or
-// 1,000 + 20% were inserted since it was last vacuumed. ANALYZE makes PostgreSQL plan the table's
-// prepared statements again. The server runs it every PGLITE_MAINTENANCE_SECONDS; a round with nothing
-// to do costs one read of the statistics.
+// `maintainPglite` does autovacuum's work on the tables that need it, by autovacuum's own thresholds
+// (PostgreSQL's defaults): ANALYZE a table once more than 50 + 10% of its rows changed since it was last
+// analysed, VACUUM (ANALYZE) it once more than 50 + 20% are dead. ANALYZE makes PostgreSQL plan the
+// table's prepared statements again. Unlike autovacuum, this runs on the one session that also serves
+// requests, and a VACUUM of a large table holds it for a second or more: so at most one table is
+// vacuumed per round (the one with the most dead rows), and a table that only grew is analysed, not
+// vacuumed (autovacuum's insert threshold keeps the visibility map current for index-only scans, which
+// Harbour's queries do not rely on; dead rows, which they would wade through, are what VACUUM is for
+// here). The server runs it every PGLITE_MAINTENANCE_SECONDS; a round with nothing to do costs one read
+// of the statistics.
 import type { PGlite } from '@electric-sql/pglite';
 
 export interface MaintenanceRound {
@@ -20,11 +24,10 @@ export interface MaintenanceRound {
 
 const NEEDS = `
   SELECT format('%I.%I', s.schemaname, s.relname) AS "table",
-         s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0)
-           OR s.n_ins_since_vacuum > 1000 + 0.2 * greatest(c.reltuples, 0) AS "vacuum",
+         s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0) AS "vacuum",
          s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0) AS "analyze"
     FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
-   ORDER BY s.relname`;
+   ORDER BY s.n_dead_tup DESC, s.relname`;
 
 export async function maintainPglite(pglite: PGlite): Promise<MaintenanceRound> {
   // The statistics of the statements just run are sent when the session is next idle (at most once a
@@ -34,7 +37,7 @@ export async function maintainPglite(pglite: PGlite): Promise<MaintenanceRound> 
   const round: MaintenanceRound = { analyzed: [], vacuumed: [] };
   for (const { table, vacuum, analyze } of rows) {
     // Each its own statement (VACUUM cannot run in a transaction); a request waits for it as for any other.
-    if (vacuum) {
+    if (vacuum && round.vacuumed.length === 0) {
       await pglite.exec(`VACUUM (ANALYZE) ${table}`);
       round.vacuumed.push(table);
     } else if (analyze) {

@@ -1,8 +1,14 @@
 // The audit trail's recorder: sign-ins, every write, and reads of routes flagged `audit: 'read'`.
+// A write route records its success inside its own transaction (auditedWrite), so the change and its
+// event commit together; this plugin records everything else as the answer leaves: reads, refusals
+// and failures (whose transaction, if any, was rolled back), and the sign-in routes (auth.routes.ts),
+// which hash passwords and must not hold a transaction open meanwhile. audit.test.ts checks that every
+// write route outside auth.routes.ts goes through auditedWrite or recordRequestAuditIn.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AUDIT_LOGIN_FAILED, AUDIT_LOGIN_MFA_CHALLENGED, AUDIT_LOGIN_SUCCEEDED } from '@harbour/shared';
 import type { Db } from '../db/client';
+import { inTransaction } from '../db/in-transaction';
 import { sha256Hex } from '../lib/crypto';
 import { auditWriter, outcomeOf, recordAuditEvent, type AuditEventInput } from '../modules/audit/audit.service';
 import { verifyMfaToken } from './auth';
@@ -79,6 +85,21 @@ function requestEvent(request: FastifyRequest, statusCode: number, createdId: un
 export async function recordRequestAuditIn(tx: Db, request: FastifyRequest, statusCode: number, createdId?: string): Promise<void> {
   await recordAuditEvent(tx, requestEvent(request, statusCode, createdId));
   request.auditRecordedFor = statusCode;
+}
+
+/**
+ * Runs a route's write in one transaction (or in `db` when it already is one, as withIdempotency's)
+ * and records the request's audit event as that transaction's last statement (recordRequestAuditIn):
+ * the change and the record of who made it commit together or not at all. `statusCode` is the status
+ * the route answers on success; for a 201 the created entity is the result's `id`.
+ */
+export function auditedWrite<T>(db: Db, request: FastifyRequest, statusCode: number, write: (tx: Db) => Promise<T>): Promise<T> {
+  return inTransaction(db, async (tx) => {
+    const result = await write(tx);
+    const id = statusCode === 201 ? (result as { id?: unknown } | null | undefined)?.id : undefined;
+    await recordRequestAuditIn(tx, request, statusCode, typeof id === 'string' ? id : undefined);
+    return result;
+  });
 }
 
 function parseJson(payload: unknown): unknown {

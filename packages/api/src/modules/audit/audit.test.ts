@@ -1,9 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_LOGIN_FAILED, AUDIT_LOGIN_SUCCEEDED, type AuditEvent } from '@harbour/shared';
-import { auditEvents, referrals } from '../../db/schema/index';
+import { auditEvents, cohorts, enrolments, participants, referrals } from '../../db/schema/index';
 import { TEST_ADMIN, buildTestApp, type TestApp } from '../../test/build-test-app';
+import { createEligibleParticipant, createOpenCohort } from '../../test/factories';
 import { recordAuditEvent } from './audit.service';
 
 let t: TestApp;
@@ -259,6 +263,100 @@ describe('partner calls', () => {
       await db.execute(sql.raw('DROP TRIGGER audit_test_refuse ON idempotency_keys'));
       await db.execute(sql.raw('DROP FUNCTION audit_test_refuse()'));
     }
+  });
+});
+
+describe('every write’s audit event is committed in the write’s own transaction', () => {
+  /** Makes the database refuse the success event of request `rid` (its failure event may still be written). */
+  async function refusingSuccessOf<T>(rid: string, fn: () => Promise<T>): Promise<T> {
+    const db = t.database.db;
+    await db.execute(sql.raw(`CREATE FUNCTION audit_test_refuse_success() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`));
+    await db.execute(
+      sql.raw(
+        `CREATE TRIGGER audit_test_refuse_success BEFORE INSERT ON audit_events FOR EACH ROW ` +
+          `WHEN (NEW.request_id = '${rid}' AND NEW.status_code < 400) EXECUTE FUNCTION audit_test_refuse_success()`,
+      ),
+    );
+    try {
+      return await fn();
+    } finally {
+      await db.execute(sql.raw('DROP TRIGGER audit_test_refuse_success ON audit_events'));
+      await db.execute(sql.raw('DROP FUNCTION audit_test_refuse_success()'));
+    }
+  }
+  const as = (rid: string) => ({ ...coordinator.auth, 'x-request-id': rid });
+
+  it('holds for every write route but the sign-in ones (whose password hashing must not hold a transaction open)', () => {
+    const modules = join(dirname(fileURLToPath(import.meta.url)), '..');
+    const unaudited: string[] = [];
+    for (const dir of readdirSync(modules)) {
+      for (const file of readdirSync(join(modules, dir)).filter((f) => f.endsWith('.routes.ts') && f !== 'auth.routes.ts')) {
+        const source = readFileSync(join(modules, dir, file), 'utf8');
+        // Each registration runs from `app.<method>(` to the next one (or the end of the file).
+        const starts = [...source.matchAll(/app\.(get|post|put|patch|delete)\(\s*[`']([^`']+)[`']/g)];
+        starts.forEach((m, i) => {
+          if (m[1] === 'get') return;
+          const body = source.slice(m.index, starts[i + 1]?.index ?? source.length);
+          if (!/auditedWrite\(|recordRequestAuditIn\(/.test(body)) unaudited.push(`${m[1]!.toUpperCase()} ${m[2]} (${file})`);
+        });
+      }
+    }
+    expect(unaudited).toEqual([]);
+  });
+
+  it('a create (201): the event names what was created; when the event cannot be written, nothing is created', async () => {
+    const ok = await createParticipant();
+    expect(await rowsOf(ok.rid)).toMatchObject([{ action: 'createParticipant', entityType: 'participant', entityId: ok.id, outcome: 'success', statusCode: 201 }]);
+
+    const rid = requestId();
+    const email = `never-${rid}@example.org`;
+    secrets.push(email);
+    const before = await t.database.db.$count(participants);
+    const res = await refusingSuccessOf(rid, () =>
+      t.app.inject({ method: 'POST', url: '/v1/participants', payload: { firstName: 'Never', lastName: 'Stored', email, relationship: 'partner' }, headers: as(rid) }),
+    );
+    expect(res.statusCode).toBe(500);
+    expect(await t.database.db.$count(participants)).toBe(before);
+    expect(await rowsOf(rid)).toMatchObject([{ action: 'createParticipant', entityId: null, outcome: 'failed', statusCode: 500 }]);
+  });
+
+  it('a change (200): rolled back with its event', async () => {
+    const { id } = await createParticipant();
+    const rid = requestId();
+    const res = await refusingSuccessOf(rid, () =>
+      t.app.inject({ method: 'PATCH', url: `/v1/participants/${id}`, payload: { firstName: 'Renamed' }, headers: as(rid) }),
+    );
+    expect(res.statusCode).toBe(500);
+    const read = await t.app.inject({ method: 'GET', url: `/v1/participants/${id}`, headers: coordinator.auth });
+    expect(read.json().firstName).not.toBe('Renamed');
+    expect(await rowsOf(rid)).toMatchObject([{ action: 'updateParticipant', entityType: 'participant', entityId: id, outcome: 'failed', statusCode: 500 }]);
+  });
+
+  it('an enrolment and its withdrawal (the seat path, with its retries): each rolled back with its event', async () => {
+    const { cohort } = await createOpenCohort(t, { max: 8 });
+    const person = await createEligibleParticipant(t);
+    const seats = async () => (await t.database.db.select({ n: cohorts.seatsTaken }).from(cohorts).where(eq(cohorts.id, cohort.id)))[0]!.n;
+    const enrol = (rid: string) =>
+      t.app.inject({ method: 'POST', url: `/v1/cohorts/${cohort.id}/enrolments`, payload: { participantId: person.id }, headers: as(rid) });
+
+    const refused = requestId();
+    expect((await refusingSuccessOf(refused, () => enrol(refused))).statusCode).toBe(500);
+    expect(await seats()).toBe(0);
+    expect(await t.database.db.$count(enrolments, eq(enrolments.cohortId, cohort.id))).toBe(0);
+
+    const done = requestId();
+    const enrolled = await enrol(done);
+    expect(enrolled.statusCode).toBe(201);
+    expect(await rowsOf(done)).toMatchObject([{ action: 'enrolParticipant', entityType: 'cohort', entityId: cohort.id, outcome: 'success' }]);
+    expect(await seats()).toBe(1);
+
+    const withdraw = requestId();
+    const res = await refusingSuccessOf(withdraw, () =>
+      t.app.inject({ method: 'POST', url: `/v1/enrolments/${enrolled.json().id}/withdraw`, payload: {}, headers: as(withdraw) }),
+    );
+    expect(res.statusCode).toBe(500);
+    expect(await seats()).toBe(1);
+    expect(await rowsOf(withdraw)).toMatchObject([{ entityType: 'enrolment', entityId: enrolled.json().id, outcome: 'failed', statusCode: 500 }]);
   });
 });
 

@@ -13,6 +13,7 @@ import {
 } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { STAFF_PROBLEMS, problems } from '../../lib/responses';
+import { auditedWrite } from '../../plugins/audit';
 import { staffOf } from '../../plugins/auth';
 import {
   assignFacilitators,
@@ -58,7 +59,7 @@ export const cohortsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       },
     },
     async (request, reply) => {
-      const cohort = await createCohort(db, request.body);
+      const cohort = await auditedWrite(db, request, 201, (tx) => createCohort(tx, request.body));
       request.log.info({ cohortId: cohort.id }, 'cohort created');
       return reply.code(201).header('etag', etagOf(cohort)).send(cohort);
     },
@@ -116,7 +117,7 @@ export const cohortsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       },
     },
     async (request, reply) => {
-      const cohort = await changeCohort(db, staffOf(request), request.params.id, request.body, request.headers['if-match']);
+      const cohort = await auditedWrite(db, request, 200, (tx) => changeCohort(tx, staffOf(request), request.params.id, request.body, request.headers['if-match']));
       request.log.info({ cohortId: cohort.id }, 'cohort changed');
       return reply.header('etag', etagOf(cohort)).send(cohort);
     },
@@ -138,7 +139,7 @@ export const cohortsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       },
     },
     async (request, reply) => {
-      const cohort = await rescheduleCohort(db, staffOf(request), request.params.id, request.body, request.headers['if-match']);
+      const cohort = await auditedWrite(db, request, 200, (tx) => rescheduleCohort(tx, staffOf(request), request.params.id, request.body, request.headers['if-match']));
       request.log.info({ cohortId: cohort.id }, 'cohort rescheduled');
       return reply.header('etag', etagOf(cohort)).send(cohort);
     },
@@ -162,7 +163,7 @@ export const cohortsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       },
     },
     async (request, reply) => {
-      const cohort = await publishCohort(db, staffOf(request), request.params.id, request.headers['if-match']);
+      const cohort = await auditedWrite(db, request, 200, (tx) => publishCohort(tx, staffOf(request), request.params.id, request.headers['if-match']));
       request.log.info({ cohortId: cohort.id }, 'cohort published');
       return reply.header('etag', etagOf(cohort)).send(cohort);
     },
@@ -184,7 +185,7 @@ export const cohortsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       },
     },
     async (request, reply) => {
-      const result = await cancelCohort(db, staffOf(request), request.params.id, request.body, request.headers['if-match']);
+      const result = await auditedWrite(db, request, 200, (tx) => cancelCohort(tx, staffOf(request), request.params.id, request.body, request.headers['if-match']));
       request.log.info({ cohortId: result.cohort.id, peopleAffected: result.peopleAffected }, 'cohort cancelled');
       return reply.header('etag', etagOf(result.cohort)).send(result);
     },
@@ -205,7 +206,7 @@ export const cohortsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       },
     },
     async (request, reply) => {
-      const cohort = await completeCohort(db, staffOf(request), request.params.id, request.headers['if-match']);
+      const cohort = await auditedWrite(db, request, 200, (tx) => completeCohort(tx, staffOf(request), request.params.id, request.headers['if-match']));
       request.log.info({ cohortId: cohort.id }, 'cohort completed');
       return reply.header('etag', etagOf(cohort)).send(cohort);
     },
@@ -227,7 +228,7 @@ export const cohortsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       },
     },
     async (request, reply) => {
-      const cohort = await assignFacilitators(db, staffOf(request), request.params.id, request.body, request.headers['if-match']);
+      const cohort = await auditedWrite(db, request, 200, (tx) => assignFacilitators(tx, staffOf(request), request.params.id, request.body, request.headers['if-match']));
       request.log.info({ cohortId: cohort.id }, 'cohort facilitators set');
       return reply.header('etag', etagOf(cohort)).send(cohort);
     },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CourseSchema, CreateCourseBodySchema, PageQuerySchema, UpdateCourseBodySchema, pageOf } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { STAFF_PROBLEMS, problems } from '../../lib/responses';
+import { auditedWrite } from '../../plugins/audit';
 import { changeCourse, createCourse, getCourse, listCoursePage } from './courses.service';
 
 const IdParams = z.object({ id: z.uuid() });
@@ -54,7 +55,7 @@ export const coursesRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
         response: { 201: CourseSchema, ...STAFF_PROBLEMS },
       },
     },
-    async (request, reply) => reply.code(201).send(await createCourse(db, request.body)),
+    async (request, reply) => reply.code(201).send(await auditedWrite(db, request, 201, (tx) => createCourse(tx, request.body))),
   );
 
   app.patch(
@@ -71,6 +72,6 @@ export const coursesRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
         response: { 200: CourseSchema, ...STAFF_PROBLEMS, ...problems(404) },
       },
     },
-    async (request) => changeCourse(db, request.params.id, request.body),
+    async (request) => auditedWrite(db, request, 200, (tx) => changeCourse(tx, request.params.id, request.body)),
   );
 };

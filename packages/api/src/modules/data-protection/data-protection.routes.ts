@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ErasureResultSchema, ParticipantExportSchema } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { STAFF_PROBLEMS, problems } from '../../lib/responses';
+import { auditedWrite } from '../../plugins/audit';
 import { staffOf } from '../../plugins/auth';
 import { eraseParticipant, exportParticipant } from './data-protection.service';
 
@@ -54,7 +55,7 @@ export const dataProtectionRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (ap
       },
     },
     async (request) => {
-      const result = await eraseParticipant(db, staffOf(request), request.params.id);
+      const result = await auditedWrite(db, request, 200, (tx) => eraseParticipant(tx, staffOf(request), request.params.id));
       request.log.info({ participantId: result.id }, 'participant erased');
       return result;
     },

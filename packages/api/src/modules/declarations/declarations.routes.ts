@@ -15,6 +15,7 @@ import {
 } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { STAFF_PROBLEMS, problems } from '../../lib/responses';
+import { auditedWrite } from '../../plugins/audit';
 import { staffOf } from '../../plugins/auth';
 import {
   createDeclarationVersion,
@@ -59,7 +60,7 @@ export const declarationsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app,
         response: { 201: DeclarationVersionSchema, ...STAFF_PROBLEMS, ...problems(404, 409) },
       },
     },
-    async (request, reply) => reply.code(201).send(await createDeclarationVersion(db, request.body)),
+    async (request, reply) => reply.code(201).send(await auditedWrite(db, request, 201, (tx) => createDeclarationVersion(tx, request.body))),
   );
 
   app.post(
@@ -80,7 +81,7 @@ export const declarationsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app,
       },
     },
     async (request, reply) => {
-      const declaration = await recordDeclaration(db, staffOf(request), request.params.id, request.body);
+      const declaration = await auditedWrite(db, request, 201, (tx) => recordDeclaration(tx, staffOf(request), request.params.id, request.body));
       request.log.info({ participantId: declaration.participantId, declarationId: declaration.id }, 'declaration recorded');
       return reply.code(201).send(declaration);
     },
@@ -123,7 +124,7 @@ export const declarationsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app,
       },
     },
     async (request, reply) => {
-      const declaration = await reviewDeclaration(db, staffOf(request), request.params.id, request.body);
+      const declaration = await auditedWrite(db, request, 201, (tx) => reviewDeclaration(tx, staffOf(request), request.params.id, request.body));
       request.log.info({ declarationId: declaration.id, reviewOfId: request.params.id }, 'declaration reviewed');
       return reply.code(201).send(declaration);
     },

@@ -15,6 +15,7 @@ import {
 } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { STAFF_PROBLEMS, problems } from '../../lib/responses';
+import { auditedWrite } from '../../plugins/audit';
 import { staffOf } from '../../plugins/auth';
 import {
   acceptOffer,
@@ -58,7 +59,7 @@ export const enrolmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, {
       const actor = staffOf(request);
       const result = await withIdempotency(db, idempotencyOf(request, `staff:${actor.id}`), async (tx) => ({
         status: 201,
-        body: await enrol(tx, actor, request.params.id, request.body.participantId),
+        body: await auditedWrite(tx, request, 201, (t) => enrol(t, actor, request.params.id, request.body.participantId)),
       }));
       if (!result.replayed) {
         request.log.info({ enrolmentId: result.body.id, cohortId: result.body.cohortId, status: result.body.status }, 'enrolment created');
@@ -140,7 +141,7 @@ export const enrolmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, {
           response: { 200: EnrolmentSchema, ...STAFF_PROBLEMS, ...problems(404, 409) },
         },
       },
-      async (request) => run(db, staffOf(request), request.params.id, request.body?.reason),
+      async (request) => auditedWrite(db, request, 200, (tx) => run(tx, staffOf(request), request.params.id, request.body?.reason)),
     );
   endRoute('withdraw', 'The person withdraws; a freed seat is offered to the first person waiting', withdrawEnrolment);
   endRoute('remove', 'Staff remove the person; a freed seat is offered to the first person waiting', removeEnrolment);
@@ -158,7 +159,7 @@ export const enrolmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, {
         response: { 200: EnrolmentSchema, ...STAFF_PROBLEMS, ...problems(404, 409) },
       },
     },
-    async (request) => acceptOffer(db, staffOf(request), request.params.id),
+    async (request) => auditedWrite(db, request, 200, (tx) => acceptOffer(tx, staffOf(request), request.params.id)),
   );
 
   app.post(
@@ -175,7 +176,7 @@ export const enrolmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, {
         response: { 200: EnrolmentSchema, ...STAFF_PROBLEMS, ...problems(404, 409) },
       },
     },
-    async (request) => declineOffer(db, staffOf(request), request.params.id, request.body?.reason),
+    async (request) => auditedWrite(db, request, 200, (tx) => declineOffer(tx, staffOf(request), request.params.id, request.body?.reason)),
   );
 
   app.post(
@@ -191,7 +192,7 @@ export const enrolmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, {
         response: { 200: EnrolmentSchema, ...STAFF_PROBLEMS, ...problems(404, 409) },
       },
     },
-    async (request) => completeEnrolment(db, staffOf(request), request.params.id),
+    async (request) => auditedWrite(db, request, 200, (tx) => completeEnrolment(tx, staffOf(request), request.params.id)),
   );
 
   app.patch(
@@ -208,7 +209,7 @@ export const enrolmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, {
         response: { 200: EnrolmentSchema, ...STAFF_PROBLEMS, ...problems(404, 422) },
       },
     },
-    async (request) => updateEnrolmentDetails(db, staffOf(request), request.params.id, request.body),
+    async (request) => auditedWrite(db, request, 200, (tx) => updateEnrolmentDetails(tx, staffOf(request), request.params.id, request.body)),
   );
 
   app.get(
@@ -241,6 +242,6 @@ export const enrolmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, {
         response: { 200: SessionAttendanceListSchema, ...STAFF_PROBLEMS, ...problems(404, 422) },
       },
     },
-    async (request) => recordAttendance(db, staffOf(request), request.params.id, request.body),
+    async (request) => auditedWrite(db, request, 200, (tx) => recordAttendance(tx, staffOf(request), request.params.id, request.body)),
   );
 };

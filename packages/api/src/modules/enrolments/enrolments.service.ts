@@ -17,6 +17,7 @@ import {
   type UpdateEnrolmentBody,
 } from '@harbour/shared';
 import type { Db } from '../../db/client';
+import { AfterCommit } from '../../db/in-transaction';
 import { AppError, forbidden, invalidState, notFound } from '../../lib/app-error';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import type { StaffActor } from '../../plugins/auth';
@@ -179,7 +180,7 @@ type Outcome<T> = { value: T } | { fail: AppError };
 /**
  * Runs `fn` with the enrolment's cohort locked (first), its lapsed offers processed, and the enrolment
  * locked. A `fail` outcome commits what was done (e.g. an offer found lapsed is recorded as expired)
- * and then answers the error.
+ * and then answers the error (AfterCommit: inside a route's audited transaction too).
  */
 async function onEnrolment<T>(
   db: Db,
@@ -187,7 +188,7 @@ async function onEnrolment<T>(
   enrolmentId: string,
   fn: (ctx: SeatContext, enrolment: EnrolmentRow, justExpired: string[]) => Promise<Outcome<T>>,
 ): Promise<T> {
-  const outcome = await transactionWithRetry(db, async (tx) => {
+  return transactionWithRetry(db, async (tx) => {
     // The cohort is found through the enrolment and locked in the same statement.
     const ctx = await lockSeats(tx, { enrolmentId }, actor);
     if (!ctx) throw notFound('enrolment');
@@ -196,10 +197,10 @@ async function onEnrolment<T>(
     if (!enrolment || enrolment.cohortId !== ctx.cohort.id) {
       throw new AppError('CONFLICT', 409, 'The enrolment changed while this was being done. Try again.');
     }
-    return fn(ctx, enrolment, justExpired);
+    const outcome = await fn(ctx, enrolment, justExpired);
+    if ('fail' in outcome) throw new AfterCommit(outcome.fail);
+    return outcome.value;
   });
-  if ('fail' in outcome) throw outcome.fail;
-  return outcome.value;
 }
 
 const LIVE: readonly EnrolmentStatus[] = ['waitlisted', 'offered', 'confirmed'];

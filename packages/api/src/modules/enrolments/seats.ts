@@ -5,6 +5,7 @@
 // the person is told (by e-mail through the outbox, in the same transaction) of the changes they hear about.
 import { holdsSeat, type EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
+import { openTransaction } from '../../db/in-transaction';
 import { AppError } from '../../lib/app-error';
 import type { CohortRow } from '../cohorts/cohort-access';
 import { mailEnrolmentStatus, type EnrolmentChangeContext, type Recipient } from '../notifications/notifications.service';
@@ -203,7 +204,7 @@ export async function transactionWithRetry<T>(
   const attempts = opts.attempts ?? MAX_TRANSACTION_ATTEMPTS;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(async (tx) => fn(tx as unknown as Db));
+      return await openTransaction(db, fn);
     } catch (err) {
       const { code } = sqlStateOf(err);
       if (!code || !RETRYABLE.has(code) || attempt >= attempts) throw err;

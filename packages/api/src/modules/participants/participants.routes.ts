@@ -11,6 +11,7 @@ import {
 } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { STAFF_PROBLEMS, problems } from '../../lib/responses';
+import { auditedWrite } from '../../plugins/audit';
 import { staffOf } from '../../plugins/auth';
 import { changeParticipant, createParticipant, getParticipant, listParticipantPage } from './participants.service';
 
@@ -32,7 +33,7 @@ export const participantsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app,
         response: { 201: ParticipantSchema, ...STAFF_PROBLEMS, 409: DuplicateEmailProblemSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await createParticipant(db, staffOf(request), request.body)),
+    async (request, reply) => reply.code(201).send(await auditedWrite(db, request, 201, (tx) => createParticipant(tx, staffOf(request), request.body))),
   );
 
   app.get(
@@ -86,6 +87,6 @@ export const participantsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app,
         response: { 200: ParticipantSchema, ...STAFF_PROBLEMS, ...problems(404), 409: DuplicateEmailProblemSchema },
       },
     },
-    async (request) => changeParticipant(db, request.params.id, request.body),
+    async (request) => auditedWrite(db, request, 200, (tx) => changeParticipant(tx, request.params.id, request.body)),
   );
 };

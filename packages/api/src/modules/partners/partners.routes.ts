@@ -12,6 +12,7 @@ import {
 } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { STAFF_PROBLEMS, problems } from '../../lib/responses';
+import { auditedWrite } from '../../plugins/audit';
 import { staffOf } from '../../plugins/auth';
 import {
   createPartner,
@@ -43,7 +44,7 @@ export const partnersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { d
       },
     },
     async (request, reply) => {
-      const partner = await createPartner(db, staffOf(request), request.body);
+      const partner = await auditedWrite(db, request, 201, (tx) => createPartner(tx, staffOf(request), request.body));
       request.log.info({ partnerId: partner.id }, 'partner created');
       return reply.code(201).send(partner);
     },
@@ -97,7 +98,7 @@ export const partnersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { d
       },
     },
     async (request, reply) => {
-      const created = await createPartnerApiKey(db, staffOf(request), request.params.id, request.body);
+      const created = await auditedWrite(db, request, 201, (tx) => createPartnerApiKey(tx, staffOf(request), request.params.id, request.body));
       request.log.info({ partnerId: created.partnerId, apiKeyId: created.id }, 'partner API key issued');
       return reply.code(201).send(created);
     },
@@ -134,7 +135,7 @@ export const partnersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { d
       },
     },
     async (request, reply) => {
-      await revokePartnerApiKey(db, staffOf(request), request.params.id, request.params.keyId);
+      await auditedWrite(db, request, 204, (tx) => revokePartnerApiKey(tx, staffOf(request), request.params.id, request.params.keyId));
       request.log.info({ partnerId: request.params.id, apiKeyId: request.params.keyId }, 'partner API key revoked');
       return reply.code(204).send();
     },

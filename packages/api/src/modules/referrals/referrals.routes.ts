@@ -14,6 +14,7 @@ import type { Db } from '../../db/client';
 import { inTransaction } from '../../db/in-transaction';
 import { STAFF_PROBLEMS, problems } from '../../lib/responses';
 import { recordRequestAuditIn } from '../../plugins/audit';
+import { auditedWrite } from '../../plugins/audit';
 import { staffOf } from '../../plugins/auth';
 import { IdempotencyHeadersSchema, idempotencyOf, sendIdempotent, withIdempotency } from '../idempotency/idempotency';
 import { partnerOf } from '../partners/partner-auth';
@@ -110,7 +111,7 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
       },
     },
     async (request) => {
-      const referral = await changeReferralStatus(db, staffOf(request), request.params.id, request.body);
+      const referral = await auditedWrite(db, request, 200, (tx) => changeReferralStatus(tx, staffOf(request), request.params.id, request.body));
       request.log.info({ referralId: referral.id, status: referral.status }, 'referral status changed');
       return referral;
     },

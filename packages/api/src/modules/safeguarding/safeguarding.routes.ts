@@ -11,6 +11,7 @@ import {
 import type { Db } from '../../db/client';
 import { STAFF_PROBLEMS, problems } from '../../lib/responses';
 import { auditContextOf } from '../../plugins/audit';
+import { auditedWrite } from '../../plugins/audit';
 import { staffOf } from '../../plugins/auth';
 import { getConcern, listConcernPage, raiseConcern, resolveConcern } from './safeguarding.service';
 
@@ -36,7 +37,7 @@ export const safeguardingRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app,
       },
     },
     async (request, reply) => {
-      const receipt = await raiseConcern(db, staffOf(request), request.body);
+      const receipt = await auditedWrite(db, request, 201, (tx) => raiseConcern(tx, staffOf(request), request.body));
       request.log.info({ concernId: receipt.id }, 'safeguarding concern raised');
       return reply.code(201).send(receipt);
     },
@@ -89,7 +90,7 @@ export const safeguardingRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app,
       },
     },
     async (request) => {
-      const concern = await resolveConcern(db, staffOf(request), request.params.id, request.body);
+      const concern = await auditedWrite(db, request, 200, (tx) => resolveConcern(tx, staffOf(request), request.params.id, request.body));
       request.log.info({ concernId: concern.id }, 'safeguarding concern resolved');
       return concern;
     },

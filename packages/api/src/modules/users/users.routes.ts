@@ -12,6 +12,7 @@ import {
 import type { Config } from '../../config';
 import type { Db } from '../../db/client';
 import { STAFF_PROBLEMS, problems } from '../../lib/responses';
+import { auditedWrite } from '../../plugins/audit';
 import { staffOf } from '../../plugins/auth';
 import {
   createStaffAccount,
@@ -42,7 +43,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ config: Config; db: Db }> = as
       },
     },
     async (request, reply) => {
-      const created = await createStaffAccount(db, config, staffOf(request).id, request.body);
+      const created = await auditedWrite(db, request, 201, (tx) => createStaffAccount(tx, config, staffOf(request).id, request.body));
       request.log.info({ userId: created.id, actorId: staffOf(request).id }, 'staff account created');
       return reply.code(201).header('cache-control', 'no-store').send(created);
     },
@@ -95,7 +96,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ config: Config; db: Db }> = as
       },
     },
     async (request) => {
-      const updated = await updateStaffAccount(db, request.params.id, request.body);
+      const updated = await auditedWrite(db, request, 200, (tx) => updateStaffAccount(tx, request.params.id, request.body));
       request.log.info({ userId: updated.id, actorId: staffOf(request).id }, 'staff account changed');
       return updated;
     },
@@ -115,7 +116,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ config: Config; db: Db }> = as
       },
     },
     async (request, reply) => {
-      const link = await newSetPasswordLink(db, config, staffOf(request).id, request.params.id);
+      const link = await auditedWrite(db, request, 201, (tx) => newSetPasswordLink(tx, config, staffOf(request).id, request.params.id));
       request.log.info({ userId: request.params.id, actorId: staffOf(request).id }, 'set-password link issued');
       return reply.code(201).header('cache-control', 'no-store').send(link);
     },
@@ -135,7 +136,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ config: Config; db: Db }> = as
       },
     },
     async (request, reply) => {
-      await revokeStaffSessions(db, request.params.id);
+      await auditedWrite(db, request, 204, (tx) => revokeStaffSessions(tx, request.params.id));
       request.log.info({ userId: request.params.id, actorId: staffOf(request).id }, 'staff sessions revoked');
       return reply.code(204).send();
     },
@@ -155,7 +156,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ config: Config; db: Db }> = as
       },
     },
     async (request, reply) => {
-      await resetStaffMfa(db, request.params.id);
+      await auditedWrite(db, request, 204, (tx) => resetStaffMfa(tx, request.params.id));
       request.log.info({ userId: request.params.id, actorId: staffOf(request).id }, 'staff MFA reset');
       return reply.code(204).send();
     },

@@ -11,6 +11,7 @@ import {
 import type { Config } from '../../config';
 import type { Db } from '../../db/client';
 import { problems } from '../../lib/responses';
+import { auditedWrite } from '../../plugins/audit';
 import { partnerOf } from '../partners/partner-auth';
 import { createWebhook, deleteWebhook, listDeliveryPage, listWebhookPage, redeliverWebhook } from './webhooks.service';
 
@@ -45,7 +46,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ db: Db; config: Config }> =
     },
     async (request, reply) => {
       const partner = partnerOf(request);
-      const created = await createWebhook(db, partner.partnerId, request.body, policy);
+      const created = await createWebhook(db, partner.partnerId, request.body, policy, (write) => auditedWrite(db, request, 201, write));
       request.log.info({ partnerId: partner.partnerId, subscriptionId: created.id }, 'webhook subscription created');
       return reply.code(201).send(created);
     },
@@ -82,7 +83,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ db: Db; config: Config }> =
     },
     async (request, reply) => {
       const partner = partnerOf(request);
-      await deleteWebhook(db, partner.partnerId, request.params.id);
+      await auditedWrite(db, request, 204, (tx) => deleteWebhook(tx, partner.partnerId, request.params.id));
       request.log.info({ partnerId: partner.partnerId, subscriptionId: request.params.id }, 'webhook subscription deleted');
       return reply.code(204).send(null);
     },
@@ -119,6 +120,6 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ db: Db; config: Config }> =
       },
     },
     async (request, reply) =>
-      reply.code(202).send(await redeliverWebhook(db, partnerOf(request).partnerId, request.params.id, request.params.deliveryId)),
+      reply.code(202).send(await auditedWrite(db, request, 202, (tx) => redeliverWebhook(tx, partnerOf(request).partnerId, request.params.id, request.params.deliveryId))),
   );
 };

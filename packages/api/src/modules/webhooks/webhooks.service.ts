@@ -66,11 +66,23 @@ export async function assertWebhookUrlAllowed(url: string, policy: UrlPolicy): P
 }
 
 /** Subscribes a partner; the signing secret is answered here once and never again. */
-export async function createWebhook(db: Db, partnerId: string, body: CreateWebhookBody, policy: UrlPolicy): Promise<CreatedWebhookSubscription> {
+/**
+ * Checks the URL (which may look its host up in DNS, so before any transaction), then stores the
+ * subscription through `store` (the route's audited transaction; by default straight into `db`).
+ */
+export async function createWebhook(
+  db: Db,
+  partnerId: string,
+  body: CreateWebhookBody,
+  policy: UrlPolicy,
+  store: (write: (tx: Db) => Promise<CreatedWebhookSubscription>) => Promise<CreatedWebhookSubscription> = (write) => write(db),
+): Promise<CreatedWebhookSubscription> {
   await assertWebhookUrlAllowed(body.url, policy);
   const secret = newWebhookSecret();
-  const row = await insertSubscription(db, { partnerId, url: body.url, events: body.events, secret: sealSecret(secret) });
-  return { ...toWebhookSubscription(row), secret };
+  return store(async (tx) => {
+    const row = await insertSubscription(tx, { partnerId, url: body.url, events: body.events, secret: sealSecret(secret) });
+    return { ...toWebhookSubscription(row), secret };
+  });
 }
 
 export async function listWebhookPage(db: Db, partnerId: string, query: PageQuery) {

@@ -17,7 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -343,9 +343,10 @@ interface Servers {
   stop(): Promise<void>;
 }
 
-async function startServers(p: Prepared, withFloor: boolean): Promise<Servers> {
+async function startServers(p: Prepared, withFloor: boolean, memoryFile?: string): Promise<Servers> {
   const profile = args.profile ? [`--cpu-prof`, `--cpu-prof-dir=${args.profile}`] : [];
-  const harbour = start([...profile, '--import', 'tsx', 'src/server.ts'], p.env);
+  const probe = memoryFile ? ['--import', './bench/memory-probe.ts'] : [];
+  const harbour = start([...profile, '--import', 'tsx', ...probe, 'src/server.ts'], { ...p.env, ...(memoryFile && { HARBOUR_BENCH_MEMORY_FILE: memoryFile }) });
   let floor: Proc | undefined;
   try {
     const harbourUrl = await waitFor(harbour, /Harbour is running at (http:\/\/\S+)/, 'Harbour');
@@ -687,6 +688,10 @@ interface SoakResult {
   p50: number;
   p99: number;
   samples: { atSeconds: number; rssMiB: number | null }[];
+  /** Harbour's own view of its memory every 5 s (bench/memory-probe.ts). */
+  memory: MemorySample[];
+  /** Growth of each kind of memory: median of the first vs the last third after warm-up, in MiB. */
+  memoryGrowthMiB: Record<string, { first: number; last: number }>;
   warmupSeconds: number;
   rssAfterWarmupMiB: number;
   rssAtEndMiB: number;
@@ -694,13 +699,26 @@ interface SoakResult {
   flat: boolean;
 }
 
+interface MemorySample {
+  atSeconds: number;
+  rssMiB: number;
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+  externalMiB: number;
+  arrayBuffersMiB: number;
+  /** In use just after the last full garbage collection (null before the first). */
+  liveHeapMiB: number | null;
+  rssAfterFullGcMiB: number | null;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function soak(kind: 'postgres' | 'pglite', minutes: number): Promise<SoakResult> {
   const scale = options.scales[0] ?? 1;
   const p = await prepare(kind, scale);
+  const memoryFile = join(mkdtempSync(join(tmpdir(), 'harbour-soak-')), 'memory.jsonl');
   try {
-    const servers = await startServers(p, false);
+    const servers = await startServers(p, false, memoryFile);
     try {
       let auth = servers.staffAuth;
       // Access tokens live 15 minutes at most: sign in again every 10.
@@ -729,6 +747,17 @@ async function soak(kind: 'postgres' | 'pglite', minutes: number): Promise<SoakR
       const first = median(after.slice(0, third));
       const last = median(after.slice(-third));
       const growth = first > 0 ? Math.round(((last - first) / first) * 1000) / 1000 : 0;
+      const memory = existsSync(memoryFile)
+        ? readFileSync(memoryFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as MemorySample)
+        : [];
+      const settled = memory.filter((m) => m.atSeconds >= warmupSeconds);
+      const memoryThird = Math.max(1, Math.floor(settled.length / 3));
+      const memoryGrowthMiB = Object.fromEntries(
+        (['rssMiB', 'rssAfterFullGcMiB', 'liveHeapMiB', 'heapTotalMiB', 'externalMiB', 'arrayBuffersMiB'] as const).map((k) => {
+          const of = (xs: MemorySample[]) => median(xs.map((m) => m[k]).filter((v): v is number => v !== null));
+          return [k, { first: of(settled.slice(0, memoryThird)), last: of(settled.slice(-memoryThird)) }];
+        }),
+      );
       return {
         database: kind,
         scale,
@@ -741,6 +770,8 @@ async function soak(kind: 'postgres' | 'pglite', minutes: number): Promise<SoakR
         p50: r.latency.p50,
         p99: r.latency.p99,
         samples,
+        memory,
+        memoryGrowthMiB,
         warmupSeconds,
         rssAfterWarmupMiB: first,
         rssAtEndMiB: last,
@@ -753,6 +784,7 @@ async function soak(kind: 'postgres' | 'pglite', minutes: number): Promise<SoakR
     }
   } finally {
     await p.cleanup();
+    rmSync(dirname(memoryFile), { recursive: true, force: true });
   }
 }
 
@@ -874,7 +906,10 @@ async function main() {
     ];
     log(
       `\nSoak: ${soakResult.requests.toLocaleString('en-GB')} requests, ${soakResult.rps} req/s, p50 ${soakResult.p50} ms, p99 ${soakResult.p99} ms; ` +
-        `RSS ${soakResult.samples.map((s) => s.rssMiB).join(' ')} MiB`,
+        `RSS ${soakResult.samples.map((s) => s.rssMiB).join(' ')} MiB\n` +
+        `By kind (first → last third after warm-up, MiB): ${Object.entries(soakResult.memoryGrowthMiB)
+          .map(([k, v]) => `${k.replace(/MiB$/, '')} ${v.first} → ${v.last}`)
+          .join(', ')}`,
     );
   } else {
     for (const scale of options.scales) {

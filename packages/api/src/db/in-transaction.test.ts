@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Database, type Db } from './client';
-import { AfterCommit, inTransaction, openTransaction } from './in-transaction';
+import { AfterCommit, inTransaction, openTransaction, transactionWithRetry } from './in-transaction';
 
 const url = process.env.TEST_DATABASE_URL;
 
@@ -15,10 +15,13 @@ describe(`transactions and AfterCommit (${url ? 'PostgreSQL' : 'PGlite'})`, () =
   const stored = async () =>
     ((await database.db.execute(sql.raw(`SELECT x FROM ${table} ORDER BY x`))) as unknown as { rows: { x: number }[] }).rows.map((r) => r.x);
   const refusal = new Error('refused');
+  const statements: string[] = [];
+  const raise = (db: Db, code: string) => db.execute(sql.raw(`DO $$ BEGIN RAISE EXCEPTION 'test' USING ERRCODE = '${code}'; END $$`));
   const caught = (p: Promise<unknown>) => p.then(() => null, (err: unknown) => err);
 
   beforeAll(async () => {
-    database = createDb(url ? { url, poolSize: 2 } : { dataDir: 'memory://' });
+    const onQuery = (text: string) => void statements.push(text);
+    database = createDb(url ? { url, poolSize: 2, onQuery } : { dataDir: 'memory://', onQuery });
     await database.db.execute(sql.raw(`CREATE TABLE ${table} (x int)`));
   });
   afterAll(async () => {
@@ -47,5 +50,23 @@ describe(`transactions and AfterCommit (${url ? 'PostgreSQL' : 'PGlite'})`, () =
     );
     expect(err).toBe(refusal);
     expect(await stored()).toEqual([3, 4]);
+  });
+
+  it('a service’s retried transaction joins the route’s (no savepoint); a deadlock or serialization failure runs the whole again', async () => {
+    await database.db.execute(sql.raw(`DELETE FROM ${table}`));
+    statements.length = 0;
+    let outer = 0;
+    let inner = 0;
+    await transactionWithRetry(database.db, async (tx) => {
+      outer++;
+      await insert(tx, 10 + outer);
+      await transactionWithRetry(tx, async (joined) => {
+        inner++;
+        if (outer < 3) await raise(joined, outer === 1 ? '40001' : '40P01');
+      });
+    });
+    expect([outer, inner]).toEqual([3, 3]);
+    expect(await stored()).toEqual([13]); // the failed attempts were rolled back whole
+    expect(statements.filter((q) => /savepoint/i.test(q))).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AUDIT_LOGIN_FAILED, AUDIT_LOGIN_MFA_CHALLENGED, AUDIT_LOGIN_SUCCEEDED } from '@harbour/shared';
 import type { Db } from '../db/client';
-import { inTransaction } from '../db/in-transaction';
+import { transactionWithRetry } from '../db/in-transaction';
 import { sha256Hex } from '../lib/crypto';
 import { auditWriter, outcomeOf, recordAuditEvent, type AuditEventInput } from '../modules/audit/audit.service';
 import { verifyMfaToken } from './auth';
@@ -90,11 +90,13 @@ export async function recordRequestAuditIn(tx: Db, request: FastifyRequest, stat
 /**
  * Runs a route's write in one transaction (or in `db` when it already is one, as withIdempotency's)
  * and records the request's audit event as that transaction's last statement (recordRequestAuditIn):
- * the change and the record of who made it commit together or not at all. `statusCode` is the status
- * the route answers on success; for a 201 the created entity is the result's `id`.
+ * the change and the record of who made it commit together or not at all. The transaction is run
+ * again on a serialization failure or deadlock (transactionWithRetry; the services' own transactions
+ * join it). `statusCode` is the status the route answers on success; for a 201 the created entity
+ * is the result's `id`.
  */
 export function auditedWrite<T>(db: Db, request: FastifyRequest, statusCode: number, write: (tx: Db) => Promise<T>): Promise<T> {
-  return inTransaction(db, async (tx) => {
+  return transactionWithRetry(db, async (tx) => {
     const result = await write(tx);
     const id = statusCode === 201 ? (result as { id?: unknown } | null | undefined)?.id : undefined;
     await recordRequestAuditIn(tx, request, statusCode, typeof id === 'string' ? id : undefined);

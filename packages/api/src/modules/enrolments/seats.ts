@@ -4,8 +4,6 @@
 // cohort row lock (taken once, first) for the whole transaction. Being the one path, it is also where
 // the person is told (by e-mail through the outbox, in the same transaction) of the changes they hear about.
 import { holdsSeat, type EnrolmentStatus } from '@harbour/shared';
-import type { Db } from '../../db/client';
-import { openTransaction } from '../../db/in-transaction';
 import { AppError } from '../../lib/app-error';
 import type { CohortRow } from '../cohorts/cohort-access';
 import { mailEnrolmentStatus, type EnrolmentChangeContext, type Recipient } from '../notifications/notifications.service';
@@ -174,42 +172,6 @@ export async function confirmCohortIfViable(ctx: SeatContext): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Transactions that survive real concurrency
+// Transactions that survive real concurrency: db/in-transaction.ts (also used by auditedWrite).
 
-const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
-
-/** The SQLSTATE of a database error, through drizzle's wrapper. */
-export function sqlStateOf(err: unknown): { code?: string; constraint?: string } {
-  if (err instanceof AppError) return {};
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, constraint } = e as { code?: unknown; constraint?: unknown };
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
-      return { code, constraint: typeof constraint === 'string' ? constraint : undefined };
-    }
-  }
-  return {};
-}
-
-export const MAX_TRANSACTION_ATTEMPTS = 5;
-
-/**
- * `db.transaction(fn)`, run again (a bounded number of times, with a short random pause) when
- * PostgreSQL aborts it as a serialization failure or deadlock victim. `fn` must use only `tx`.
- */
-export async function transactionWithRetry<T>(
-  db: Db,
-  fn: (tx: Db) => Promise<T>,
-  opts: { attempts?: number; onRetry?: (attempt: number, code: string) => void } = {},
-): Promise<T> {
-  const attempts = opts.attempts ?? MAX_TRANSACTION_ATTEMPTS;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await openTransaction(db, fn);
-    } catch (err) {
-      const { code } = sqlStateOf(err);
-      if (!code || !RETRYABLE.has(code) || attempt >= attempts) throw err;
-      opts.onRetry?.(attempt, code);
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-    }
-  }
-}
+export { MAX_TRANSACTION_ATTEMPTS, sqlStateOf, transactionWithRetry } from '../../db/in-transaction';

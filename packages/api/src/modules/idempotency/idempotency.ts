@@ -10,6 +10,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
+import { transactionWithRetry } from '../../db/in-transaction';
 import { isSingleSession } from '../../db/prepared';
 import { AppError } from '../../lib/app-error';
 import { sha256Hex } from '../../lib/crypto';
@@ -89,8 +90,9 @@ export function idempotencyOf(request: FastifyRequest, scope: string): Idempoten
 /**
  * Runs `run` once per (scope, key). On PostgreSQL the record is claimed in its own statement before
  * `run` (so a concurrent retry sees it in flight at once: 409), and completed in one transaction
- * with `run`'s writes: `run` gets that transaction as its `db` (a transaction it opens nests in it as
- * a savepoint, unless it writes straight into the one it is given, as createReferral does). So a
+ * with `run`'s writes: `run` gets that transaction as its `db` (inTransaction, transactionWithRetry
+ * and auditedWrite join it; a bare db.transaction would nest in it as a savepoint), and the whole is
+ * run again on a serialization failure or deadlock. So a
  * crash can never leave the write committed with the record still in flight (a retry would then do
  * it twice): either both are there or neither is. When `run` throws, the record is released:
  * nothing was created, so the client may retry.
@@ -123,7 +125,8 @@ export async function withIdempotency<T>(
   const replay = await claimOrReplay<T>(db, idem, now);
   if (replay) return replay;
   try {
-    return await db.transaction(async (tx) => runAndMarkDone(tx as unknown as Db));
+    // Run again whole on a serialization failure or deadlock: `run`'s own transactions join this one.
+    return await transactionWithRetry(db, runAndMarkDone);
   } catch (err) {
     await deleteInFlight(db, scope, key);
     throw err;

@@ -92,10 +92,9 @@ export function idempotencyOf(request: FastifyRequest, scope: string): Idempoten
  * `run` (so a concurrent retry sees it in flight at once: 409), and completed in one transaction
  * with `run`'s writes: `run` gets that transaction as its `db` (inTransaction, transactionWithRetry
  * and auditedWrite join it; a bare db.transaction would nest in it as a savepoint), and the whole is
- * run again on a serialization failure or deadlock. So a
- * crash can never leave the write committed with the record still in flight (a retry would then do
- * it twice): either both are there or neither is. When `run` throws, the record is released:
- * nothing was created, so the client may retry.
+ * run again on a serialization failure or deadlock. So a crash can never leave the write committed
+ * with the record still in flight (a retry would then do it twice): either both are there or neither
+ * is. When `run` throws, the record is released: nothing was created, so the client may retry.
  *
  * On PGlite (one session: a retry can only run before or after the first request's transaction,
  * never during it) the claim is the first statement of that same transaction: one commit fewer per

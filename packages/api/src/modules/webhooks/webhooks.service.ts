@@ -65,10 +65,10 @@ export async function assertWebhookUrlAllowed(url: string, policy: UrlPolicy): P
   }
 }
 
-/** Subscribes a partner; the signing secret is answered here once and never again. */
 /**
- * Checks the URL (which may look its host up in DNS, so before any transaction), then stores the
- * subscription through `store` (the route's audited transaction; by default straight into `db`).
+ * Subscribes a partner; the signing secret is answered here once and never again. Checks the URL
+ * first (which may look its host up in DNS, so before any transaction), then stores the subscription
+ * through `store` (the route's audited transaction; by default straight into `db`).
  */
 export async function createWebhook(
   db: Db,

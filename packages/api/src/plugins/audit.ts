@@ -3,7 +3,7 @@
 // event commit together; this plugin records everything else as the answer leaves: reads, refusals
 // and failures (whose transaction, if any, was rolled back), and the sign-in routes (auth.routes.ts),
 // which hash passwords and must not hold a transaction open meanwhile. audit.test.ts checks that every
-// write route outside auth.routes.ts goes through auditedWrite or recordRequestAuditIn.
+// write route outside auth.routes.ts goes through auditedWrite.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AUDIT_LOGIN_FAILED, AUDIT_LOGIN_MFA_CHALLENGED, AUDIT_LOGIN_SUCCEEDED } from '@harbour/shared';
@@ -82,7 +82,7 @@ function requestEvent(request: FastifyRequest, statusCode: number, createdId: un
  * the request will answer on success; the plugin then records nothing more for that answer (an error
  * after all, with another status, is still recorded).
  */
-export async function recordRequestAuditIn(tx: Db, request: FastifyRequest, statusCode: number, createdId?: string): Promise<void> {
+async function recordRequestAuditIn(tx: Db, request: FastifyRequest, statusCode: number, createdId?: string): Promise<void> {
   await recordAuditEvent(tx, requestEvent(request, statusCode, createdId));
   request.auditRecordedFor = statusCode;
 }

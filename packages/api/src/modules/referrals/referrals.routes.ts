@@ -11,9 +11,7 @@ import {
   pageOf,
 } from '@harbour/shared';
 import type { Db } from '../../db/client';
-import { inTransaction } from '../../db/in-transaction';
 import { STAFF_PROBLEMS, problems } from '../../lib/responses';
-import { recordRequestAuditIn } from '../../plugins/audit';
 import { auditedWrite } from '../../plugins/audit';
 import { staffOf } from '../../plugins/auth';
 import { IdempotencyHeadersSchema, idempotencyOf, sendIdempotent, withIdempotency } from '../idempotency/idempotency';
@@ -50,13 +48,10 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
       const partner = partnerOf(request);
       const idem = idempotencyOf(request, `partner:${partner.partnerId}`);
       // The referral, its messages, the key's answer and the request's audit event: one transaction.
-      const result = await withIdempotency(db, idem, (db) =>
-        inTransaction(db, async (tx) => {
-          const referral = await createReferral(tx, partner, request.body);
-          await recordRequestAuditIn(tx, request, 201, referral.id);
-          return { status: 201, body: referral };
-        }),
-      );
+      const result = await withIdempotency(db, idem, async (db) => ({
+        status: 201,
+        body: await auditedWrite(db, request, 201, (tx) => createReferral(tx, partner, request.body)),
+      }));
       if (!result.replayed) request.log.info({ referralId: result.body.id, partnerId: partner.partnerId }, 'referral received');
       return sendIdempotent(reply, result);
     },

@@ -54,13 +54,13 @@ async function toParticipant(db: Db, row: ParticipantRow): Promise<Participant> 
 
 /**
  * The unique index is the authority (race-safe); the look-up first only gives a friendlier answer
- * and, after a lost race, the id of the winner. No transaction: a failed insert must not poison the look-up.
+ * and, after a lost race, the id of the winner.
  */
 export async function createParticipant(db: Db, actor: StaffActor, body: CreateParticipantBody): Promise<Participant> {
   const existingId = await findParticipantIdByEmail(db, body.email);
   if (existingId) throw duplicateEmail(existingId);
-  try {
-    const row = await insertParticipant(db, {
+  const row = await unlessEmailTaken(db, body.email, (sp) =>
+    insertParticipant(sp, {
       firstName: body.firstName,
       lastName: body.lastName,
       email: body.email,
@@ -68,10 +68,22 @@ export async function createParticipant(db: Db, actor: StaffActor, body: CreateP
       relationship: body.relationship,
       preferredContact: body.preferredContact,
       createdBy: actor.id,
-    });
-    return { ...baseFields(row), latestDeclaration: null };
+    }),
+  );
+  return { ...baseFields(row), latestDeclaration: null };
+}
+
+/**
+ * A write the unique e-mail index may refuse (another request took the address between our look-up
+ * and the write), in a savepoint of its own: the refusal rolls back only the write, so the request's
+ * transaction can still find the winner and answer 409 naming it. Without the savepoint PostgreSQL
+ * refuses every later statement of the transaction, and the look-up failed with a 500.
+ */
+async function unlessEmailTaken<T>(db: Db, email: string | undefined, write: (db: Db) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction((sp) => write(sp));
   } catch (err) {
-    if (isUniqueViolation(err, PARTICIPANT_EMAIL_KEY)) throw duplicateEmail(await findParticipantIdByEmail(db, body.email));
+    if (email !== undefined && isUniqueViolation(err, PARTICIPANT_EMAIL_KEY)) throw duplicateEmail(await findParticipantIdByEmail(db, email));
     throw err;
   }
 }
@@ -87,22 +99,16 @@ export async function changeParticipant(db: Db, id: string, body: UpdateParticip
     const existingId = await findParticipantIdByEmail(db, body.email);
     if (existingId && existingId !== id) throw duplicateEmail(existingId);
   }
-  let row: ParticipantRow | undefined;
-  try {
-    row = await updateParticipant(db, id, {
+  const row = await unlessEmailTaken(db, body.email, (sp) =>
+    updateParticipant(sp, id, {
       ...(body.firstName !== undefined && { firstName: body.firstName }),
       ...(body.lastName !== undefined && { lastName: body.lastName }),
       ...(body.email !== undefined && { email: body.email }),
       ...(body.phone !== undefined && { phone: body.phone }),
       ...(body.relationship !== undefined && { relationship: body.relationship }),
       ...(body.preferredContact !== undefined && { preferredContact: body.preferredContact }),
-    });
-  } catch (err) {
-    if (body.email !== undefined && isUniqueViolation(err, PARTICIPANT_EMAIL_KEY)) {
-      throw duplicateEmail(await findParticipantIdByEmail(db, body.email));
-    }
-    throw err;
-  }
+    }),
+  );
   if (!row) throw notFound('participant');
   return toParticipant(db, row);
 }

@@ -104,6 +104,15 @@ interface Proc {
 
 const children = new Set<Proc>();
 
+/**
+ * The Node options `pnpm start` runs Harbour with (its package.json script; the Dockerfile's CMD has
+ * the same, a test keeps them together): Harbour and the floor both run with them, so the ratio
+ * compares code, not runtime settings.
+ */
+const NODE_FLAGS = (JSON.parse(readFileSync(join(apiDir, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(/\s+/)
+  .filter((arg) => arg.startsWith('--'));
+
 function start(args: string[], env: Record<string, string>): Proc {
   const child = spawn(process.execPath, args, {
     cwd: apiDir,
@@ -346,13 +355,13 @@ interface Servers {
 async function startServers(p: Prepared, withFloor: boolean, memoryFile?: string): Promise<Servers> {
   const profile = args.profile ? [`--cpu-prof`, `--cpu-prof-dir=${args.profile}`] : [];
   const probe = memoryFile ? ['--import', './bench/memory-probe.ts'] : [];
-  const harbour = start([...profile, '--import', 'tsx', ...probe, 'src/server.ts'], { ...p.env, ...(memoryFile && { HARBOUR_BENCH_MEMORY_FILE: memoryFile }) });
+  const harbour = start([...NODE_FLAGS, ...profile, '--import', 'tsx', ...probe, 'src/server.ts'], { ...p.env, ...(memoryFile && { HARBOUR_BENCH_MEMORY_FILE: memoryFile }) });
   let floor: Proc | undefined;
   try {
     const harbourUrl = await waitFor(harbour, /Harbour is running at (http:\/\/\S+)/, 'Harbour');
     let floorUrl: string | undefined;
     if (withFloor) {
-      floor = start(['--import', 'tsx', 'bench/floor-server.ts'], {
+      floor = start([...NODE_FLAGS, '--import', 'tsx', 'bench/floor-server.ts'], {
         ...(p.databaseUrl ? { FLOOR_DATABASE_URL: p.databaseUrl } : { FLOOR_PGLITE_DIR: p.floorDir! }),
         FLOOR_PARTNER_ID: p.partner.id,
         FLOOR_ACTOR_ID: p.admin.id,
@@ -947,6 +956,8 @@ async function main() {
           options: runOptions,
           // What Harbour ran with besides its defaults (secrets and paths left out).
           harbourSettings: HARBOUR_SETTINGS,
+          // The Node options Harbour and the floor ran with (those of `pnpm start`).
+          nodeFlags: NODE_FLAGS,
           targets: TARGETS,
           runs,
           failures,

@@ -108,14 +108,27 @@ export async function toCohorts(db: Db, rows: CohortWithRisk[]): Promise<Cohort[
   const sessions = await listSessions(db, ids);
   const counts = await countEnrolments(db, ids);
   const facilitators = await listFacilitators(db, ids);
+  const sessionsOf = byCohort(sessions);
+  const facilitatorsOf = byCohort(facilitators);
   return rows.map(({ cohort, atRisk }) =>
     toCohort(cohort, {
       atRisk,
-      sessions: sessions.filter((s) => s.cohortId === cohort.id),
+      sessions: sessionsOf.get(cohort.id) ?? [],
       counts: counts.get(cohort.id),
-      facilitators: facilitators.filter((f) => f.cohortId === cohort.id),
+      facilitators: facilitatorsOf.get(cohort.id) ?? [],
     }),
   );
+}
+
+/** Rows grouped by their cohort, in their order (one pass, not a scan of all rows per cohort). */
+function byCohort<T extends { cohortId: string }>(rows: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = out.get(row.cohortId);
+    if (list) list.push(row);
+    else out.set(row.cohortId, [row]);
+  }
+  return out;
 }
 
 async function cohortAnswer(db: Db, id: string): Promise<Cohort> {

@@ -1,4 +1,4 @@
-import type { FastifySerializerCompiler } from 'fastify/types/schema';
+import type { FastifySerializerCompiler } from 'fastify';
 import fastJson from 'fast-json-stringify';
 import { toJSONSchema, $ZodType } from 'zod/v4/core';
 
@@ -14,9 +14,11 @@ type JsonSchema = { [key: string]: unknown };
  * What a response may hold is still the schema's business alone: a property the schema does not
  * declare is never written (a database row with more columns than the answer cannot leak them), a
  * required property that is missing fails the response (a 500, never a partial body), and a value
- * that may be null is written as null, not coerced. The shape itself is checked where it can be: at
- * compile time by the type provider (a handler's return type is the schema's type), and in the tests,
- * where the contract fuzzer validates every 2xx body against the published document.
+ * that may be null is written as null. Unlike zod, fast-json-stringify does not refuse a value of the
+ * wrong type: it writes it as the schema's type (a null where none is allowed as "", 0 or false). That
+ * is ruled out where it can be: at compile time by the type provider (a handler's return type is the
+ * schema's type), and in the tests, where the contract fuzzer validates every 2xx body against the
+ * published document.
  */
 export const responseSerializerCompiler: FastifySerializerCompiler<unknown> = ({ schema }) => {
   const json = responseJsonSchema(resolveSchema(schema));

@@ -28,6 +28,7 @@ import { seedBase } from '../src/db/seed';
 import { createKeyring, initEncryption } from '../src/lib/encryption';
 import { encodeAnswers } from '../src/modules/declarations/answers-codec';
 import { generatePartnerKey } from '../src/modules/partners/partner-auth';
+import { startNodeFlags } from './node-flags';
 import { enrolPairs, readTargets, rowsOf, seedBench, sizesOf, type BenchCounts, type EnrolPair } from './seed';
 
 const apiDir = fileURLToPath(new URL('..', import.meta.url));
@@ -104,14 +105,8 @@ interface Proc {
 
 const children = new Set<Proc>();
 
-/**
- * The Node options `pnpm start` runs Harbour with (its package.json script; the Dockerfile's CMD has
- * the same, a test keeps them together): Harbour and the floor both run with them, so the ratio
- * compares code, not runtime settings.
- */
-const NODE_FLAGS = (JSON.parse(readFileSync(join(apiDir, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
-  .split(/\s+/)
-  .filter((arg) => arg.startsWith('--'));
+/** Harbour and the floor both run with the Node options of `pnpm start`, so the ratio compares code, not runtime settings. */
+const NODE_FLAGS = startNodeFlags(apiDir);
 
 function start(args: string[], env: Record<string, string>): Proc {
   const child = spawn(process.execPath, args, {

@@ -53,10 +53,10 @@ function openForSerializer(node: unknown): unknown {
   for (const [key, value] of Object.entries(node)) {
     if (SCHEMA_MAPS.has(key)) out[key] = Object.fromEntries(Object.entries(value as JsonSchema).map(([k, v]) => [k, openForSerializer(v)]));
     else if (SCHEMA_LISTS.has(key) && Array.isArray(value)) out[key] = value.map(openForSerializer);
-    else if (SCHEMAS.has(key)) out[key] = value === false && key === 'additionalProperties' ? undefined : openForSerializer(value);
+    else if (key === 'additionalProperties' && value === false) continue;
+    else if (SCHEMAS.has(key)) out[key] = openForSerializer(value);
     else out[key] = value;
   }
-  if (out.additionalProperties === undefined) delete out.additionalProperties;
   if (nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...(out.enum as unknown[]), null];
   return out;
 }

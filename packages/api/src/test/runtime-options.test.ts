@@ -1,18 +1,16 @@
 // The Node options Harbour runs with in production: `pnpm start` (package.json) and the container
-// (Dockerfile) say the same, and the benchmark reads them from package.json, so what is measured is
-// what runs.
+// (Dockerfile) say the same, and the benchmark runs with what startNodeFlags reads from package.json,
+// so what is measured is what runs.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { startNodeFlags } from '../../bench/node-flags';
 
 const apiDir = fileURLToPath(new URL('../..', import.meta.url));
 
-function startFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(join(apiDir, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  return pkg.scripts.start.split(/\s+/).filter((arg) => arg.startsWith('--'));
-}
+const startFlags = () => startNodeFlags(apiDir);
 
 function dockerFlags(): string[] {
   const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(apiDir, 'Dockerfile'), 'utf8'))?.[1];

@@ -19,6 +19,7 @@ import {
 import type { Db } from '../../db/client';
 import { AppError, invalidState, notFound, type FieldError } from '../../lib/app-error';
 import { decodeCursor, toPage } from '../../lib/cursor';
+import { groupBy } from '../../lib/group';
 import type { StaffActor } from '../../plugins/auth';
 import { findCourseById } from '../courses/courses.repo';
 import { rulesOf } from '../courses/courses.service';
@@ -108,8 +109,8 @@ export async function toCohorts(db: Db, rows: CohortWithRisk[]): Promise<Cohort[
   const sessions = await listSessions(db, ids);
   const counts = await countEnrolments(db, ids);
   const facilitators = await listFacilitators(db, ids);
-  const sessionsOf = byCohort(sessions);
-  const facilitatorsOf = byCohort(facilitators);
+  const sessionsOf = groupBy(sessions, (s) => s.cohortId);
+  const facilitatorsOf = groupBy(facilitators, (f) => f.cohortId);
   return rows.map(({ cohort, atRisk }) =>
     toCohort(cohort, {
       atRisk,
@@ -118,17 +119,6 @@ export async function toCohorts(db: Db, rows: CohortWithRisk[]): Promise<Cohort[
       facilitators: facilitatorsOf.get(cohort.id) ?? [],
     }),
   );
-}
-
-/** Rows grouped by their cohort, in their order (one pass, not a scan of all rows per cohort). */
-function byCohort<T extends { cohortId: string }>(rows: T[]): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const row of rows) {
-    const list = out.get(row.cohortId);
-    if (list) list.push(row);
-    else out.set(row.cohortId, [row]);
-  }
-  return out;
 }
 
 async function cohortAnswer(db: Db, id: string): Promise<Cohort> {

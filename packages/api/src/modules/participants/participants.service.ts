@@ -80,10 +80,11 @@ export async function createParticipant(db: Db, actor: StaffActor, body: CreateP
  * refuses every later statement of the transaction, and the look-up failed with a 500.
  */
 async function unlessEmailTaken<T>(db: Db, email: string | undefined, write: (db: Db) => Promise<T>): Promise<T> {
+  if (email === undefined) return write(db); // the address does not change: nothing for the index to refuse
   try {
     return await db.transaction((sp) => write(sp));
   } catch (err) {
-    if (email !== undefined && isUniqueViolation(err, PARTICIPANT_EMAIL_KEY)) throw duplicateEmail(await findParticipantIdByEmail(db, email));
+    if (isUniqueViolation(err, PARTICIPANT_EMAIL_KEY)) throw duplicateEmail(await findParticipantIdByEmail(db, email));
     throw err;
   }
 }

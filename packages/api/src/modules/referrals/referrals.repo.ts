@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { prepared, shapeName, valuesAsPlaceholders } from '../../db/prepared';
+import { groupBy } from '../../lib/group';
 import { outboxInsert, outboxValues, type OutboxWrite } from '../outbox/outbox.repo';
 import { cohortSessions, enrolments, participants, partners, referralEvents, referrals } from '../../db/schema/index';
 
@@ -99,20 +100,18 @@ export async function updateReferral(db: Db, id: string, values: Partial<NewRefe
 
 /** The session dates of the cohorts of these enrolments (one query), by enrolment, in order. */
 export async function sessionDatesOfEnrolments(db: Db, enrolmentIds: string[]): Promise<Map<string, { startsAt: Date; endsAt: Date }[]>> {
-  const out = new Map<string, { startsAt: Date; endsAt: Date }[]>();
-  if (enrolmentIds.length === 0) return out;
+  if (enrolmentIds.length === 0) return new Map();
   const rows = await db
     .select({ enrolmentId: enrolments.id, startsAt: cohortSessions.startsAt, endsAt: cohortSessions.endsAt })
     .from(enrolments)
     .innerJoin(cohortSessions, eq(cohortSessions.cohortId, enrolments.cohortId))
     .where(inArray(enrolments.id, enrolmentIds))
     .orderBy(asc(cohortSessions.position));
-  for (const row of rows) {
-    const list = out.get(row.enrolmentId) ?? [];
-    list.push({ startsAt: row.startsAt, endsAt: row.endsAt });
-    out.set(row.enrolmentId, list);
-  }
-  return out;
+  return groupBy(
+    rows,
+    (row) => row.enrolmentId,
+    (row) => ({ startsAt: row.startsAt, endsAt: row.endsAt }),
+  );
 }
 
 export async function findParticipantForLink(db: Db, id: string) {

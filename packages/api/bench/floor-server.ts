@@ -226,7 +226,7 @@ app.post('/v1/referrals', async (request, reply) => {
   );
   if (claimed.length === 0) {
     const [done] = await db.query('SELECT response_status, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2', [scope, key]);
-    return reply.code(Number(done?.response_status ?? 409)).send(done?.response_body ?? {});
+    return reply.code(Number(done?.response_status ?? 409)).send(done?.response_body ? (JSON.parse(String(done.response_body)) as unknown) : {});
   }
   const referral = await db.tx(async (q) => {
     const [row] = await q(

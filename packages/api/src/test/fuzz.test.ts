@@ -371,7 +371,9 @@ function requestArb(path: string, method: string, op: Operation): fc.Arbitrary<F
             fc.oneof(
               { weight: pool?.length ? 6 : 0, arbitrary: pool?.length ? fc.constantFrom(...pool) : fc.constant('') },
               { weight: 3, arbitrary: fc.uuid({ version: 4 }) },
-              { weight: 1, arbitrary: fc.constantFrom('not-a-uuid', '123', '%20', 'ZZZZZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZZZZZZZZZ', '..', 'a'.repeat(300)) },
+              // Not '.' or '..': every client resolves those dot-segments before sending (RFC 3986 §5.2.4), so
+              // `/v1/participants/../declarations` is a request for another operation, `/v1/declarations`.
+              { weight: 1, arbitrary: fc.constantFrom('not-a-uuid', '123', '%20', 'ZZZZZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZZZZZZZZZ', '...', 'a'.repeat(300)) },
             ),
           ];
         }),

@@ -66,6 +66,7 @@ export const enrolmentEvents = pgTable(
     toStatus: text('to_status').$type<EnrolmentStatus>().notNull(),
     actorKind: text('actor_kind').$type<'staff' | 'system' | 'partner'>().notNull(),
     actorId: uuid('actor_id'),
+    /** Why it changed (a reason staff gave, or the system's). Encrypted at rest (field enrolment_events.note). */
     note: text('note'),
     at: ts('at').notNull().defaultNow(),
   },

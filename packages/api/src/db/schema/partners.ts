@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { PartnerScope, ReferralDeclineReason, ReferralStatus, Relationship } from '@harbour/shared';
 import { ts } from './columns';
 import { enrolments } from './enrolments';
@@ -70,7 +70,7 @@ export const referrals = pgTable(
     referrerName: text('referrer_name').notNull(),
     referrerEmail: text('referrer_email').notNull(),
     referrerPhone: text('referrer_phone'),
-    /** Staff only; never shown to partners. Plain text for now (a candidate for encryption at rest). */
+    /** Staff only; never shown to partners. Encrypted at rest (lib/encryption.ts, field referrals.note). */
     note: text('note'),
     declineReason: text('decline_reason').$type<ReferralDeclineReason>(),
     participantId: uuid('participant_id').references(() => participants.id),
@@ -128,7 +128,8 @@ export const idempotencyKeys = pgTable(
     requestHash: text('request_hash').notNull(),
     status: text('status').$type<'in_flight' | 'done'>().notNull(),
     responseStatus: integer('response_status'),
-    responseBody: jsonb('response_body'),
+    /** The first answer's body as JSON, encrypted at rest (field idempotency_keys.response_body): it may hold personal data. */
+    responseBody: text('response_body'),
     createdAt: ts('created_at').notNull().defaultNow(),
     expiresAt: ts('expires_at').notNull(),
   },

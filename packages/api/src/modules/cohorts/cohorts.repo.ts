@@ -2,6 +2,7 @@ import { and, asc, count, eq, gt, gte, inArray, lt, lte, not, or, sql, type Plac
 import { LIVE_ENROLMENT_STATUSES, type CohortStatus, type EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { anyId, prepared } from '../../db/prepared';
+import { ENCRYPTED_FIELDS, encryptField } from '../../lib/encryption';
 import { cohortFacilitators, cohorts, cohortSessions, courses, enrolmentEvents, enrolments, users } from '../../db/schema/index';
 import type { CohortRow } from './cohort-access';
 
@@ -227,7 +228,7 @@ export async function removeEnrolments(
       toStatus: 'removed' as const,
       actorKind: 'staff' as const,
       actorId: event.actorId,
-      note: event.note,
+      note: encryptField(event.note, ENCRYPTED_FIELDS.enrolmentEventNote),
       at: event.at,
     })),
   );

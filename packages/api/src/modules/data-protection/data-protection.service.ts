@@ -9,7 +9,7 @@ import { ENCRYPTED_FIELDS, decryptOptional } from '../../lib/encryption';
 import type { StaffActor } from '../../plugins/auth';
 import { recordAuditEvent } from '../audit/audit.service';
 import { decodeAnswers, decodeReviewNote } from '../declarations/answers-codec';
-import { toEnrolment } from '../enrolments/enrolments.service';
+import { toEnrolment, toEnrolmentEvent } from '../enrolments/enrolments.service';
 import { findParticipantById } from '../participants/participants.repo';
 import { onReferralErased } from '../referrals/referrals.service';
 import { deleteConcernsResolvedBefore, listConcernIdsResolvedBefore } from '../safeguarding/safeguarding.repo';
@@ -73,19 +73,8 @@ export async function exportParticipant(db: Db, id: string, now = new Date()): P
 
       const enrolments: ExportedEnrolment[] = enrolmentRows.map(({ enrolment, cohort }) => ({
         ...toEnrolment(enrolment),
-        // Decrypted here whether or not the enrolments module stores it encrypted yet.
-        paymentNote: decryptOptional(enrolment.paymentNote, ENCRYPTED_FIELDS.enrolmentPaymentNote),
         cohort: { ...cohort, firstSessionAt: iso(cohort.firstSessionAt), lastSessionEndsAt: iso(cohort.lastSessionEndsAt) },
-        history: events
-          .filter((e) => e.event.enrolmentId === enrolment.id)
-          .map(({ event, actorName }) => ({
-            id: event.id,
-            from: event.fromStatus,
-            to: event.toStatus,
-            actor: { kind: event.actorKind, id: event.actorId, ...(actorName !== null && { name: actorName }) },
-            note: event.note,
-            at: event.at.toISOString(),
-          })),
+        history: events.filter((e) => e.event.enrolmentId === enrolment.id).map(toEnrolmentEvent),
         attendance: marks
           .filter((m) => m.enrolmentId === enrolment.id)
           .map((m) => ({
@@ -120,7 +109,7 @@ export async function exportParticipant(db: Db, id: string, now = new Date()): P
           person: { firstName: r.personFirstName, lastName: r.personLastName, email: r.personEmail, phone: r.personPhone },
           relationship: r.relationship,
           consentToShare: r.consentToShare,
-          note: r.note,
+          note: decryptOptional(r.note, ENCRYPTED_FIELDS.referralNote),
           createdAt: r.createdAt.toISOString(),
         })),
         accessLog: access.map((a) => ({

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declarations, enrolments, participants, safeguardingConcerns } from '../../db/schema/index';
 import { DecryptionError, SHREDDED, activeKeyring, createKeyring, initEncryption, keyIdOf, type Keyring } from '../../lib/encryption';
@@ -32,6 +32,31 @@ function expectProblem(res: { statusCode: number; json: () => unknown }, status:
 async function rawDeclarationRows(participantId: string): Promise<string[]> {
   const raw = await t.database.db.execute(sql`SELECT row_to_json(d)::text AS row FROM declarations d WHERE participant_id = ${participantId}`);
   return (raw as unknown as { rows: { row: string }[] }).rows.map((r) => r.row);
+}
+
+const STAFF_REASON = 'Said her husband was charged again 7e2a';
+const PARTNER_NOTE = 'Referred after a home visit; very distressed 91b3';
+
+/** One text value read straight from the database (the query answers a column `row`). */
+async function rawText(query: SQL): Promise<string> {
+  const raw = await t.database.db.execute(query);
+  return (raw as unknown as { rows: { row: string | null }[] }).rows[0]?.row ?? '';
+}
+
+async function partnerWithKey(): Promise<{ id: string; key: string }> {
+  const p = await inject('POST', '/v1/partners', admin.auth, { name: `Partner ${randomUUID().slice(0, 8)}` });
+  const k = await inject('POST', `/v1/partners/${p.json().id}/api-keys`, admin.auth, { scopes: ['referrals:write', 'referrals:read'] });
+  return { id: p.json().id as string, key: k.json().key as string };
+}
+
+function referralBody() {
+  return {
+    person: { firstName: 'Jo', lastName: 'Notewright', email: 'jo.notewright@example.org' },
+    relationship: 'partner',
+    consentToShare: true,
+    referrer: { name: 'Rita Referrer', email: 'rita@probation.example' },
+    note: PARTNER_NOTE,
+  };
 }
 
 /** A person whose declaration needed review, resolved by a coordinator with NOTE. */
@@ -67,6 +92,61 @@ describe('encryption at rest', () => {
     const history = (await inject('GET', `/v1/participants/${id}/declarations`, coordinator.auth)).json();
     expect(history.items[0]).toMatchObject({ answers: UNSURE, reviewNote: NOTE, outcome: 'eligible' });
     expect(history.items[1]).toMatchObject({ answers: UNSURE, reviewNote: null, outcome: 'needs_review' });
+  });
+
+  it('free-text notes and stored idempotent answers are never in their tables as plaintext, and read back through the API', async () => {
+    const { cohort } = await createOpenCohort(t);
+    const id = await createDeclaredParticipant(t, coordinator.auth, courseId, { lastName: 'Notewright' });
+    // An enrolment made with an Idempotency-Key: the stored answer (a person's enrolment) is sealed.
+    const enrolKey = { ...coordinator.auth, 'idempotency-key': `enrol-${randomUUID()}` };
+    const enrolled = await inject('POST', `/v1/cohorts/${cohort.id}/enrolments`, enrolKey, { participantId: id });
+    expect(enrolled.statusCode).toBe(201);
+    const enrolmentId = enrolled.json().id as string;
+    const withdrawn = await inject('POST', `/v1/enrolments/${enrolmentId}/withdraw`, coordinator.auth, { reason: STAFF_REASON });
+    expect(withdrawn.statusCode).toBe(200);
+    // A referral with a partner's note, sent with an Idempotency-Key.
+    const partner = await partnerWithKey();
+    const referKey = { authorization: `Bearer ${partner.key}`, 'idempotency-key': `refer-${randomUUID()}` };
+    const referral = await inject('POST', '/v1/referrals', referKey, referralBody());
+    expect(referral.statusCode).toBe(201);
+    const referralId = referral.json().id as string;
+
+    const raw = await rawText(sql`
+      SELECT (SELECT json_agg(e) FROM enrolment_events e WHERE e.enrolment_id = ${enrolmentId})::text
+          || (SELECT row_to_json(r)::text FROM referrals r WHERE r.id = ${referralId}) AS row`);
+    for (const word of [STAFF_REASON, PARTNER_NOTE]) expect(raw).not.toContain(word);
+    expect(raw.match(/"note":"v1\./g)?.length).toBe(2); // the withdrawal's reason and the referral's note
+    const bodies = await rawText(sql`
+      SELECT json_agg(k.response_body)::text AS row FROM idempotency_keys k
+      WHERE k.key IN (${enrolKey['idempotency-key']}, ${referKey['idempotency-key']})`);
+    expect(JSON.parse(bodies)).toEqual([expect.stringMatching(/^v1\./), expect.stringMatching(/^v1\./)]);
+    for (const word of [enrolmentId, referralId, 'confirmed', 'received']) expect(bodies).not.toContain(word);
+
+    // Read back: history, staff referral view, subject access export, and both replays.
+    const history = (await inject('GET', `/v1/enrolments/${enrolmentId}/history`, coordinator.auth)).json();
+    expect(history.items.map((e: { note: string | null }) => e.note)).toContain(STAFF_REASON);
+    expect((await inject('GET', `/v1/referrals/${referralId}`, coordinator.auth)).json().note).toBe(PARTNER_NOTE);
+    const exported = (await inject('GET', `/v1/participants/${id}/export`, admin.auth)).json();
+    expect(exported.enrolments[0].history.map((e: { note: string | null }) => e.note)).toContain(STAFF_REASON);
+    const replayEnrol = await inject('POST', `/v1/cohorts/${cohort.id}/enrolments`, enrolKey, { participantId: id });
+    expect(replayEnrol.headers['idempotent-replayed']).toBe('true');
+    expect(replayEnrol.json()).toEqual(enrolled.json());
+    const replayRefer = await inject('POST', '/v1/referrals', referKey, referralBody());
+    expect(replayRefer.headers['idempotent-replayed']).toBe('true');
+    expect(replayRefer.json()).toEqual(referral.json());
+  });
+
+  it("a cohort's cancellation writes its history note encrypted", async () => {
+    const { cohort } = await createOpenCohort(t);
+    const id = await createDeclaredParticipant(t, coordinator.auth, courseId);
+    const enrolled = await inject('POST', `/v1/cohorts/${cohort.id}/enrolments`, coordinator.auth, { participantId: id });
+    expect(enrolled.statusCode).toBe(201);
+    const cancelled = await inject('POST', `/v1/cohorts/${cohort.id}/cancel`, coordinator.auth, { reason: 'Facilitator unavailable' });
+    expect(cancelled.statusCode).toBe(200);
+    const raw = await rawText(sql`SELECT json_agg(e)::text AS row FROM enrolment_events e WHERE e.enrolment_id = ${enrolled.json().id}`);
+    expect(raw).not.toContain('cohort cancelled');
+    const history = (await inject('GET', `/v1/enrolments/${enrolled.json().id}/history`, coordinator.auth)).json();
+    expect(history.items.at(-1)).toMatchObject({ to: 'removed', note: 'cohort cancelled' });
   });
 
   it('a wrong key is a clear error, never garbage', async () => {
@@ -125,6 +205,56 @@ describe('encryption at rest', () => {
       expect((await inject('GET', `/v1/participants/${id}/declarations`, coordinator.auth)).statusCode).toBe(500);
     } finally {
       initEncryption(newRing);
+    }
+  });
+
+  it('rotate-key encrypts notes and stored answers kept from before encryption at rest, and moves them all to the new key', async () => {
+    const { cohort } = await createOpenCohort(t);
+    const id = await createDeclaredParticipant(t, coordinator.auth, courseId);
+    const enrolled = await inject('POST', `/v1/cohorts/${cohort.id}/enrolments`, coordinator.auth, { participantId: id });
+    const enrolmentId = enrolled.json().id as string;
+    expect((await inject('POST', `/v1/enrolments/${enrolmentId}/withdraw`, coordinator.auth, { reason: STAFF_REASON })).statusCode).toBe(200);
+    const partner = await partnerWithKey();
+    const keys = ['one', 'two', 'three'].map((k) => ({ authorization: `Bearer ${partner.key}`, 'idempotency-key': `rotate-${k}-${randomUUID()}` }));
+    const referrals: { id: string }[] = [];
+    for (const headers of keys) referrals.push((await inject('POST', '/v1/referrals', headers, referralBody())).json() as { id: string });
+    // As an older Harbour left them: plaintext notes, and an answer kept as plain JSON.
+    const db = t.database.db;
+    await db.execute(sql`UPDATE enrolment_events SET note = 'Legacy plain reason' WHERE enrolment_id = ${enrolmentId} AND to_status = 'confirmed'`);
+    await db.execute(sql`UPDATE referrals SET note = 'Legacy plain note' WHERE id = ${referrals[0]!.id}`);
+    await db.execute(sql`UPDATE idempotency_keys SET response_body = ${JSON.stringify(referrals[1])} WHERE key = ${keys[1]!['idempotency-key']}`);
+
+    const history = async () =>
+      (await inject('GET', `/v1/enrolments/${enrolmentId}/history`, coordinator.auth)).json().items.map((e: { note: string | null }) => e.note);
+    const referralNote = async (i: number) => (await inject('GET', `/v1/referrals/${referrals[i]!.id}`, coordinator.auth)).json().note;
+    const replay = async (i: number) => (await inject('POST', '/v1/referrals', keys[i]!, referralBody())).json();
+    // Legacy values read as they are.
+    expect(await history()).toEqual(['Legacy plain reason', STAFF_REASON]);
+    expect(await referralNote(0)).toBe('Legacy plain note');
+    expect(await replay(1)).toEqual(referrals[1]);
+
+    const before = activeKeyring();
+    const ring = createKeyring({ key: randomBytes(32), id: 'notes' }, [...before.byId.values()]);
+    try {
+      initEncryption(ring);
+      // A batch of one walks the idempotency records' two-column key row by row.
+      const report = await rotateEncryptionKey(db, { batchSize: 1 });
+      expect(report.reencrypted['enrolment_events.note']).toBeGreaterThanOrEqual(2);
+      expect(report.reencrypted['referrals.note']).toBeGreaterThanOrEqual(3);
+      expect(report.reencrypted['idempotency_keys.response_body']).toBeGreaterThanOrEqual(3);
+      const left = await rawText(sql`
+        SELECT (SELECT count(*) FROM enrolment_events WHERE note NOT LIKE 'v1.notes.%')
+             + (SELECT count(*) FROM referrals WHERE note NOT LIKE 'v1.notes.%')
+             + (SELECT count(*) FROM idempotency_keys WHERE response_body NOT LIKE 'v1.notes.%') || '' AS row`);
+      expect(left).toBe('0');
+      // The new key alone reads them all.
+      initEncryption(createKeyring({ key: ring.current.key, id: 'notes' }));
+      expect(await history()).toEqual(['Legacy plain reason', STAFF_REASON]);
+      expect(await referralNote(0)).toBe('Legacy plain note');
+      expect(await referralNote(2)).toBe(PARTNER_NOTE);
+      for (const i of [0, 1, 2]) expect(await replay(i)).toEqual(referrals[i]);
+    } finally {
+      initEncryption(ring);
     }
   });
 

@@ -13,13 +13,13 @@ export interface EncryptedColumn {
   field: EncryptedField;
   /** Session setting the table's trigger wants for this change, if any. */
   setting?: string;
+  /** The table's primary key, walked in order (default: the uuid `id`). */
+  key?: readonly { column: string; type: 'uuid' | 'text' }[];
 }
 
-/**
- * Every column encrypted at rest. enrolments.payment_note joins this list once the enrolments module
- * stores it with encryptOptional(…, ENCRYPTED_FIELDS.enrolmentPaymentNote) (until then it is plaintext,
- * and encrypting it here would hide it from that module).
- */
+const ID_KEY = [{ column: 'id', type: 'uuid' }] as const;
+
+/** Every column encrypted at rest. */
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: 'declarations', column: 'answers', field: ENCRYPTED_FIELDS.declarationAnswers, setting: 'harbour.key_rotation' },
   { table: 'declarations', column: 'review_note', field: ENCRYPTED_FIELDS.declarationReviewNote, setting: 'harbour.key_rotation' },
@@ -28,6 +28,17 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: 'users', column: 'mfa_secret', field: ENCRYPTED_FIELDS.mfaSecret },
   { table: 'users', column: 'mfa_pending_secret', field: ENCRYPTED_FIELDS.mfaSecret },
   { table: 'enrolments', column: 'payment_note', field: ENCRYPTED_FIELDS.enrolmentPaymentNote },
+  { table: 'enrolment_events', column: 'note', field: ENCRYPTED_FIELDS.enrolmentEventNote },
+  { table: 'referrals', column: 'note', field: ENCRYPTED_FIELDS.referralNote },
+  {
+    table: 'idempotency_keys',
+    column: 'response_body',
+    field: ENCRYPTED_FIELDS.idempotencyResponse,
+    key: [
+      { column: 'scope', type: 'text' },
+      { column: 'key', type: 'text' },
+    ],
+  },
 ];
 
 export interface RotationReport {
@@ -56,24 +67,40 @@ export async function rotateEncryptionKey(
     const name = `${spec.table}.${spec.column}`;
     const table = sql.identifier(spec.table);
     const column = sql.identifier(spec.column);
+    const keys = spec.key ?? ID_KEY;
+    // The row's key as a row value, and a key read back (as text) as one of the same types.
+    const keyColumns = sql.join(
+      keys.map((k) => sql.identifier(k.column)),
+      sql`, `,
+    );
+    const keyRow = sql`(${keyColumns})`;
+    const keyValue = (values: string[]) => sql`(${sql.join(
+      keys.map((k, i) => sql`${values[i]}::${sql.raw(k.type)}`),
+      sql`, `,
+    )})`;
+    const keyText = sql.join(
+      keys.map((k, i) => sql`${sql.identifier(k.column)}::text AS ${sql.identifier(`k${i}`)}`),
+      sql`, `,
+    );
     report.reencrypted[name] = 0;
-    let after = '00000000-0000-0000-0000-000000000000';
+    let after: string[] | undefined;
     for (;;) {
       const count = await db.transaction(async (tx) => {
         if (spec.setting) await tx.execute(sql`SELECT set_config(${spec.setting}, 'on', true)`);
-        const rows = rowsOf<{ id: string; value: string }>(
+        const rows = rowsOf<Record<string, string> & { value: string }>(
           await tx.execute(sql`
-            SELECT id::text AS id, ${column} AS value FROM ${table}
-            WHERE id > ${after}::uuid AND ${column} IS NOT NULL AND ${column} <> ${SHREDDED}
+            SELECT ${keyText}, ${column} AS value FROM ${table}
+            WHERE ${after ? sql`${keyRow} > ${keyValue(after)}` : sql`true`} AND ${column} IS NOT NULL AND ${column} <> ${SHREDDED}
               AND left(${column}, ${prefix.length}) <> ${prefix}
-            ORDER BY id LIMIT ${batchSize} FOR UPDATE`),
+            ORDER BY ${keyColumns} LIMIT ${batchSize} FOR UPDATE`),
         );
+        const keyOf = (row: Record<string, string>) => keys.map((_, i) => row[`k${i}`] as string);
         for (const row of rows) {
           const value = reencryptField(row.value, spec.field, keyring);
-          if (value !== undefined) await tx.execute(sql`UPDATE ${table} SET ${column} = ${value} WHERE id = ${row.id}::uuid`);
+          if (value !== undefined) await tx.execute(sql`UPDATE ${table} SET ${column} = ${value} WHERE ${keyRow} = ${keyValue(keyOf(row))}`);
         }
         const last = rows[rows.length - 1];
-        if (last) after = last.id;
+        if (last) after = keyOf(last);
         return rows.length;
       });
       report.reencrypted[name] += count;

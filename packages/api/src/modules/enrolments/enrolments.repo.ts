@@ -3,6 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { anyId, prepared, shapeName, valuesAsPlaceholders } from '../../db/prepared';
+import { ENCRYPTED_FIELDS, encryptOptional } from '../../lib/encryption';
 import { assignedTo, type CohortRow } from '../cohorts/cohort-access';
 import { eligibleToEnrol } from '../declarations/declarations.repo';
 import {
@@ -199,7 +200,8 @@ export async function writeEnrolmentChange(
   const p = sql.placeholder;
   const { at, ...inserted } = 'insert' in change ? change.insert : { at: undefined };
   const written = valuesAsPlaceholders('insert' in change ? inserted : change.update.set, 'v_');
-  const values: Record<string, unknown> = { cohortId, ...event, seatDelta, at, ...written.params };
+  const note = encryptOptional(event.note, ENCRYPTED_FIELDS.enrolmentEventNote);
+  const values: Record<string, unknown> = { cohortId, ...event, note, seatDelta, at, ...written.params };
   if ('update' in change) Object.assign(values, { id: change.update.id, from: change.update.from });
   const moves = seatDelta !== 0;
   const name = shapeName('enrolment_change', `${'insert' in change ? 'insert' : 'update'} ${written.shape} ${moves}`);

@@ -42,6 +42,7 @@ import {
   waitlistPositionOf,
   waitlistPositions,
   type AttendanceRow,
+  type EnrolmentEventRow,
   type EnrolmentRow,
   type RosterRow,
   type SessionRow,
@@ -461,14 +462,19 @@ export async function getEnrolmentHistory(db: Db, actor: StaffActor, id: string)
   const rows = await listEvents(db, id);
   return {
     enrolmentId: id,
-    items: rows.map(({ event, actorName }) => ({
-      id: event.id,
-      from: event.fromStatus,
-      to: event.toStatus,
-      actor: { kind: event.actorKind, id: event.actorId, ...(actorName !== null && { name: actorName }) },
-      note: event.note,
-      at: event.at.toISOString(),
-    })),
+    items: rows.map(toEnrolmentEvent),
+  };
+}
+
+/** One row of an enrolment's history as the API answers it, its note decrypted. */
+export function toEnrolmentEvent({ event, actorName }: { event: EnrolmentEventRow; actorName: string | null }): EnrolmentHistory['items'][number] {
+  return {
+    id: event.id,
+    from: event.fromStatus,
+    to: event.toStatus,
+    actor: { kind: event.actorKind, id: event.actorId, ...(actorName !== null && { name: actorName }) },
+    note: decryptOptional(event.note, ENCRYPTED_FIELDS.enrolmentEventNote),
+    at: event.at.toISOString(),
   };
 }
 

@@ -1,6 +1,7 @@
 import { and, eq, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { prepared } from '../../db/prepared';
+import { ENCRYPTED_FIELDS, decryptField, encryptField } from '../../lib/encryption';
 import { idempotencyKeys } from '../../db/schema/index';
 
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
@@ -57,15 +58,25 @@ export async function takeOverStale(db: Db, scope: string, key: string, staleBef
   return rows.length > 0;
 }
 
+/** The answer's body as stored: its JSON, encrypted (it may hold personal data). */
+function sealResponseBody(body: unknown): string | null {
+  return body === undefined || body === null ? null : encryptField(JSON.stringify(body), ENCRYPTED_FIELDS.idempotencyResponse);
+}
+
+/** A stored answer's body (one written before encryption at rest is read as it is). */
+export function openResponseBody(stored: string | null): unknown {
+  return stored === null ? null : (JSON.parse(decryptField(stored, ENCRYPTED_FIELDS.idempotencyResponse)) as unknown);
+}
+
 export async function markDone(db: Db, scope: string, key: string, response: { status: number; body: unknown }): Promise<void> {
   const p = sql.placeholder;
   await prepared(db, 'idempotency_done', (db, name) =>
     db
       .update(idempotencyKeys)
-      .set({ status: 'done', responseStatus: sql`${p('status')}::integer`, responseBody: sql`${p('body')}::jsonb` })
+      .set({ status: 'done', responseStatus: sql`${p('status')}::integer`, responseBody: sql`${p('body')}::text` })
       .where(and(eq(idempotencyKeys.scope, p('scope')), eq(idempotencyKeys.key, p('key'))))
       .prepare(name),
-  ).execute({ scope, key, status: response.status, body: response.body === undefined || response.body === null ? null : JSON.stringify(response.body) });
+  ).execute({ scope, key, status: response.status, body: sealResponseBody(response.body) });
 }
 
 export async function deleteInFlight(db: Db, scope: string, key: string): Promise<void> {

@@ -14,7 +14,7 @@ import { transactionWithRetry } from '../../db/in-transaction';
 import { isSingleSession } from '../../db/prepared';
 import { AppError } from '../../lib/app-error';
 import { sha256Hex } from '../../lib/crypto';
-import { claimKey, deleteExpiredKeys, deleteInFlight, findIdempotencyKey, markDone, takeOverStale } from './idempotency.repo';
+import { claimKey, deleteExpiredKeys, deleteInFlight, findIdempotencyKey, markDone, openResponseBody, takeOverStale } from './idempotency.repo';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** An in-flight record older than this belongs to a request that died (crash): a retry may take it over. */
@@ -148,7 +148,7 @@ async function claimOrReplay<T>(db: Db, { scope, key, requestHash }: Idempotency
     );
   }
   if (existing.status === 'done' && existing.responseStatus !== null) {
-    return { status: existing.responseStatus, body: existing.responseBody as T, replayed: true };
+    return { status: existing.responseStatus, body: openResponseBody(existing.responseBody) as T, replayed: true };
   }
   if (await takeOverStale(db, scope, key, new Date(now.getTime() - IDEMPOTENCY_STALE_IN_FLIGHT_MS), now)) return null;
   throw inFlight();

@@ -15,6 +15,7 @@ import type { Db } from '../../db/client';
 import { inTransaction } from '../../db/in-transaction';
 import { AppError, invalidState, notFound } from '../../lib/app-error';
 import { decodeCursor, toPage } from '../../lib/cursor';
+import { ENCRYPTED_FIELDS, decryptOptional, encryptOptional } from '../../lib/encryption';
 import type { StaffActor } from '../../plugins/auth';
 import { referralReceivedMail } from '../notifications/notifications.service';
 import { enqueue, toOutboxWrite, type WebhookMessage } from '../outbox/outbox.service';
@@ -63,7 +64,7 @@ function toStaffReferral({ referral: row, partnerName }: ReferralWithPartner, da
     relationship: row.relationship,
     consentToShare: true,
     referrer: { name: row.referrerName, email: row.referrerEmail, phone: row.referrerPhone },
-    note: row.note,
+    note: decryptOptional(row.note, ENCRYPTED_FIELDS.referralNote),
     declineReason: row.declineReason,
     participantId: row.participantId,
     enrolmentId: row.enrolmentId,
@@ -132,7 +133,7 @@ export async function createReferral(db: Db, partner: PartnerActor, body: Create
     referrerName: body.referrer.name,
     referrerEmail: body.referrer.email,
     referrerPhone: body.referrer.phone ?? null,
-    note: body.note ?? null,
+    note: encryptOptional(body.note, ENCRYPTED_FIELDS.referralNote),
     statusChangedAt: now,
   };
   // The partner's webhook and the referrer's acknowledgement are written by the referral's own statement.

@@ -809,7 +809,12 @@ function judge(runs: RunResult[]): TargetCheck[] {
       const min = e.kind === 'read' ? TARGETS.readRatio : TARGETS.writeRatio;
       checks.push({ target: `${where} ${e.endpoint}: req/s ≥ ${min} of the floor`, value: String(e.ratio), met: e.ratio >= min });
       if (e.kind === 'read' && run.database === 'postgres') {
-        checks.push({ target: `${where} ${e.endpoint}: p99 ≤ ${TARGETS.readP99Ms} ms`, value: `${e.harbour.p99} ms`, met: e.harbour.p99 <= TARGETS.readP99Ms });
+        // The floor's own p99 beside it: where the floor misses the line too, this machine cannot meet it at all.
+        checks.push({
+          target: `${where} ${e.endpoint}: p99 ≤ ${TARGETS.readP99Ms} ms`,
+          value: `${e.harbour.p99} ms (floor ${e.floor.p99} ms${e.floor.p99 > TARGETS.readP99Ms ? ', over the line itself' : ''})`,
+          met: e.harbour.p99 <= TARGETS.readP99Ms,
+        });
       }
       if (e.harbour.non2xx > 0) {
         checks.push({ target: `${where} ${e.endpoint}: every answer 2xx`, value: JSON.stringify(e.harbour.statusCodes), met: false });

@@ -8,6 +8,7 @@ import { sendProblem } from './errors';
 /**
  * Serves the built console at / and answers unknown paths: /v1 and other API-looking paths get a
  * problem+json 404, anything a browser asks for as a page gets index.html (client-side routes).
+ * `/` itself is the console whatever the client accepts (`curl localhost:3000` is a fair first try).
  */
 export const consolePlugin = fp(async (app: FastifyInstance, opts: { dir: string }) => {
   const hasConsole = existsSync(join(opts.dir, 'index.html'));
@@ -32,7 +33,7 @@ export const consolePlugin = fp(async (app: FastifyInstance, opts: { dir: string
       (request.method === 'GET' || request.method === 'HEAD') &&
       !path.startsWith('/v1/') &&
       !/\.[a-z0-9]+$/i.test(path) &&
-      (request.headers.accept ?? '').includes('text/html');
+      (path === '/' || (request.headers.accept ?? '').includes('text/html'));
     if (wantsPage) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }

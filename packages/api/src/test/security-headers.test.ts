@@ -98,6 +98,13 @@ describe('security headers', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.body).toContain('src="/assets/index-abc.js"');
+    // The front page is the console for any client; another path only for a page request.
+    const front = await t.app.inject({ method: 'GET', url: '/', headers: { accept: '*/*' } });
+    expect(front.statusCode).toBe(200);
+    expect(front.body).toContain('src="/assets/index-abc.js"');
+    const elsewhere = await t.app.inject({ method: 'GET', url: '/some/client/route', headers: { accept: '*/*' } });
+    expect(elsewhere.statusCode).toBe(404);
+    expect(elsewhere.headers['content-type']).toMatch(/application\/problem\+json/);
     const script = await t.app.inject({ method: 'GET', url: '/assets/index-abc.js' });
     expect(script.statusCode).toBe(200);
     expect(script.headers['content-type']).toMatch(/javascript/);

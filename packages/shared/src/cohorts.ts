@@ -31,7 +31,7 @@ const ScheduleSchema = z
 const AllowSameDaySchema = z
   .boolean()
   .optional()
-  .describe('Allow two sessions on the same Europe/London day (an admin decision); default false.');
+  .describe('Allow two sessions on the same Europe/London day: an admin decision (403 FORBIDDEN for anyone else); default false.');
 
 export const CreateCohortBodySchema = z
   .strictObject({

@@ -368,7 +368,7 @@ export interface paths {
         head?: never;
         /**
          * Change a cohort’s details (If-Match required)
-         * @description Not once completed or cancelled (409 INVALID_STATE). Without If-Match: 428; with a stale one: 409 ETAG_MISMATCH.
+         * @description Not once completed or cancelled (409 INVALID_STATE). Without If-Match: 428; with a stale one: 409 ETAG_MISMATCH. A higher maximum offers the new seats to the people waiting; a minimum the confirmed seats reach confirms an open cohort.
          */
         patch: operations["updateCohort"];
         trace?: never;
@@ -436,7 +436,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark an in-progress cohort as completed */
+        /** Mark an in-progress cohort as completed, once its last session has ended (409 INVALID_STATE before) */
         post: operations["completeCohort"];
         delete?: never;
         options?: never;
@@ -1278,7 +1278,7 @@ export interface components {
                 /** Format: date-time */
                 startsAt: string;
             }[];
-            /** @description Allow two sessions on the same Europe/London day (an admin decision); default false. */
+            /** @description Allow two sessions on the same Europe/London day: an admin decision (403 FORBIDDEN for anyone else); default false. */
             allowSameDay?: boolean;
         };
         UpdateCohortBodyInput: {
@@ -1297,7 +1297,7 @@ export interface components {
                 /** Format: date-time */
                 startsAt: string;
             }[];
-            /** @description Allow two sessions on the same Europe/London day (an admin decision); default false. */
+            /** @description Allow two sessions on the same Europe/London day: an admin decision (403 FORBIDDEN for anyone else); default false. */
             allowSameDay?: boolean;
         };
         CancelCohortBodyInput: {
@@ -2227,7 +2227,7 @@ export interface components {
                 /** Format: date-time */
                 startsAt: string;
             }[];
-            /** @description Allow two sessions on the same Europe/London day (an admin decision); default false. */
+            /** @description Allow two sessions on the same Europe/London day: an admin decision (403 FORBIDDEN for anyone else); default false. */
             allowSameDay?: boolean;
         };
         UpdateCohortBody: {
@@ -2246,7 +2246,7 @@ export interface components {
                 /** Format: date-time */
                 startsAt: string;
             }[];
-            /** @description Allow two sessions on the same Europe/London day (an admin decision); default false. */
+            /** @description Allow two sessions on the same Europe/London day: an admin decision (403 FORBIDDEN for anyone else); default false. */
             allowSameDay?: boolean;
         };
         CancelCohortBody: {

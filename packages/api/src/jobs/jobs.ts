@@ -3,7 +3,7 @@ import type { Db } from '../db/client';
 import { purgeExpiredIdempotencyKeys } from '../modules/idempotency/idempotency';
 import { retentionJob } from '../modules/data-protection/data-protection.service';
 import { advanceCohortStates } from '../modules/cohorts/cohorts.service';
-import { expireOffers } from '../modules/enrolments/enrolments.service';
+import { closeWaitlistsOfStartedCohorts, expireOffers } from '../modules/enrolments/enrolments.service';
 import { alertAtRiskCohorts } from '../modules/notifications/at-risk';
 import { sendSessionReminders } from '../modules/notifications/reminders';
 import type { Job } from './scheduler';
@@ -12,6 +12,7 @@ import type { Job } from './scheduler';
 export function scheduledJobs(db: Db, config: Config): Job[] {
   return [
     { name: 'expire-offers', run: (now) => expireOffers(db, now) },
+    { name: 'close-started-waitlists', run: (now) => closeWaitlistsOfStartedCohorts(db, now) },
     {
       name: 'advance-cohorts',
       run: async (now) => {

@@ -59,7 +59,7 @@ export const cohortsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       },
     },
     async (request, reply) => {
-      const cohort = await auditedWrite(db, request, 201, (tx) => createCohort(tx, request.body));
+      const cohort = await auditedWrite(db, request, 201, (tx) => createCohort(tx, request.body, staffOf(request)));
       request.log.info({ cohortId: cohort.id }, 'cohort created');
       return reply.code(201).header('etag', etagOf(cohort)).send(cohort);
     },
@@ -108,7 +108,9 @@ export const cohortsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
         operationId: 'updateCohort',
         tags,
         summary: 'Change a cohort’s details (If-Match required)',
-        description: 'Not once completed or cancelled (409 INVALID_STATE). Without If-Match: 428; with a stale one: 409 ETAG_MISMATCH.',
+        description:
+          'Not once completed or cancelled (409 INVALID_STATE). Without If-Match: 428; with a stale one: 409 ETAG_MISMATCH. ' +
+          'A higher maximum offers the new seats to the people waiting; a minimum the confirmed seats reach confirms an open cohort.',
         security,
         params: IdParams,
         headers: IfMatchHeaders(true),
@@ -198,7 +200,7 @@ export const cohortsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       schema: {
         operationId: 'completeCohort',
         tags,
-        summary: 'Mark an in-progress cohort as completed',
+        summary: 'Mark an in-progress cohort as completed, once its last session has ended (409 INVALID_STATE before)',
         security,
         params: IdParams,
         headers: IfMatchHeaders(false),

@@ -23,6 +23,7 @@ import { groupBy } from '../../lib/group';
 import type { StaffActor } from '../../plugins/auth';
 import { findCourseById } from '../courses/courses.repo';
 import { rulesOf } from '../courses/courses.service';
+import { reseatCohort } from '../enrolments/enrolments.service';
 import { mailCohortCancelled } from '../notifications/notifications.service';
 import { cohortCalendarIcs } from './calendar';
 import { findVisibleCohort, seesAllCohorts } from './cohort-access';
@@ -150,6 +151,15 @@ function checkSchedule(rules: CourseRules, sessions: { startsAt: string }[], opt
   return result.sessions;
 }
 
+/** Sessions on the same day are the admin's decision (DOMAIN: "on different days unless the admin says otherwise"). */
+function checkSameDayAllowed(actor: StaffActor | undefined, allowSameDay: boolean | undefined): void {
+  if (allowSameDay && actor && !actor.roles.includes('admin')) {
+    throw new AppError('FORBIDDEN', 403, 'Only an admin can allow sessions on the same day.', {
+      errors: [{ path: 'allowSameDay', message: 'Ask an admin, or put the sessions on different days.' }],
+    });
+  }
+}
+
 function checkSize(rules: CourseRules, limits: { minParticipants?: number | null; maxParticipants?: number | null }, seatsTaken = 0) {
   const result = validateSizeLimits(rules, limits);
   if (!result.ok) {
@@ -263,7 +273,8 @@ export async function cohortCalendar(db: Db, actor: StaffActor, id: string): Pro
  * A new cohort starts as a draft. Its venue or joining link may still be missing (they are often
  * not known yet); publishing requires them.
  */
-export async function createCohort(db: Db, body: CreateCohortBody, now = new Date()): Promise<Cohort> {
+export async function createCohort(db: Db, body: CreateCohortBody, actor?: StaffActor, now = new Date()): Promise<Cohort> {
+  checkSameDayAllowed(actor, body.allowSameDay);
   return db.transaction(async (tx) => {
     const rules = await courseRules(tx, body.courseId);
     const size = checkSize(rules, body);
@@ -324,6 +335,8 @@ export async function changeCohort(db: Db, actor: StaffActor, id: string, body: 
     if (problems.length) throw ruleViolation('The change breaks a rule of the cohort. See errors.', problems);
 
     await updateCohort(tx, id, changes);
+    // A bigger cohort has seats for the people waiting; a lower minimum may make it viable.
+    if (changes.maxParticipants !== undefined) await reseatCohort(tx, id);
     return cohortAnswer(tx, id);
   });
 }
@@ -342,6 +355,7 @@ export async function rescheduleCohort(
     const row = await findVisibleCohort(tx, actor, id, { forUpdate: true });
     checkIfMatch(row, ifMatch, false);
     if (!RESCHEDULABLE.includes(row.status)) throw invalidState(`The sessions of a ${row.status.replace('_', ' ')} cohort cannot be replaced.`);
+    checkSameDayAllowed(actor, body.allowSameDay);
 
     const sessions = checkSchedule(await courseRules(tx, row.courseId), body.sessions, {
       now,
@@ -414,12 +428,15 @@ export async function cancelCohort(
   });
 }
 
-/** in_progress → completed (DOMAIN draws no other way to completion). */
+/** in_progress → completed once the last session has ended (DOMAIN draws no other way to completion). */
 export async function completeCohort(db: Db, actor: StaffActor, id: string, ifMatch: string | undefined, now = new Date()): Promise<Cohort> {
   return db.transaction(async (tx) => {
     const row = await findVisibleCohort(tx, actor, id, { forUpdate: true });
     checkIfMatch(row, ifMatch, false);
     ensureState(row, 'completed', 'completed');
+    if (row.lastSessionEndsAt && row.lastSessionEndsAt.getTime() > now.getTime()) {
+      throw invalidState(`The last session ends on ${formatLondon(row.lastSessionEndsAt)}: the cohort can be completed after that.`);
+    }
     await updateCohort(tx, id, { status: 'completed', completedAt: now });
     return cohortAnswer(tx, id);
   });

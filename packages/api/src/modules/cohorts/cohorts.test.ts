@@ -145,12 +145,14 @@ describe('creating a cohort', () => {
     const sameDay = [{ startsAt: day(30, 9) }, { startsAt: day(30, 13) }, { startsAt: day(37) }];
     const same = expectProblem(await call('POST', '/v1/cohorts', coordinator, body({ sessions: sameDay })), 422, 'SCHEDULE_INVALID');
     expect(same.errors).toEqual([expect.objectContaining({ path: 'sessions.1.startsAt' })]);
-    // …unless the admin says so
-    expect((await call('POST', '/v1/cohorts', coordinator, body({ sessions: sameDay, allowSameDay: true }))).statusCode).toBe(201);
+    // …unless the admin says so (a coordinator may not)
+    const notTheirs = expectProblem(await call('POST', '/v1/cohorts', coordinator, body({ sessions: sameDay, allowSameDay: true })), 403, 'FORBIDDEN');
+    expect(notTheirs.errors).toEqual([expect.objectContaining({ path: 'allowSameDay' })]);
+    expect((await call('POST', '/v1/cohorts', admin, body({ sessions: sameDay, allowSameDay: true }))).statusCode).toBe(201);
 
     const overlapping = [{ startsAt: day(30, 9) }, { startsAt: day(30, 11) }, { startsAt: day(37) }];
     const overlap = expectProblem(
-      await call('POST', '/v1/cohorts', coordinator, body({ sessions: overlapping, allowSameDay: true })),
+      await call('POST', '/v1/cohorts', admin, body({ sessions: overlapping, allowSameDay: true })),
       422,
       'SCHEDULE_INVALID',
     );
@@ -336,12 +338,15 @@ describe('the cohort’s life', () => {
     expect(res.errors).toEqual([expect.objectContaining({ path: 'enrolmentDeadline' })]);
   });
 
-  it('completes only an in-progress cohort (409 otherwise)', async () => {
+  it('completes only an in-progress cohort whose last session has ended (409 otherwise)', async () => {
     const c = await createCohort();
     expectProblem(await call('POST', `/v1/cohorts/${c.id}/complete`, coordinator), 409, 'INVALID_STATE');
     await setCohort(t, c.id, { status: 'confirmed' });
     expectProblem(await call('POST', `/v1/cohorts/${c.id}/complete`, coordinator), 409, 'INVALID_STATE');
     await setCohort(t, c.id, { status: 'in_progress' });
+    const early = expectProblem(await call('POST', `/v1/cohorts/${c.id}/complete`, coordinator), 409, 'INVALID_STATE');
+    expect(early.detail).toMatch(/last session ends on/);
+    await setCohort(t, c.id, { lastSessionEndsAt: new Date(Date.now() - HOUR) });
     const res = await call('POST', `/v1/cohorts/${c.id}/complete`, coordinator);
     expect(res.statusCode).toBe(200);
     expect(res.json().status).toBe('completed');

@@ -28,7 +28,7 @@ const laterVersion = alias(declarationVersions, 'later_version');
  * version of the course asks for re-declaration. As SQL over a participant id column, so the
  * enrolment's other checks can be answered by the same statement.
  */
-export function eligibleToEnrol(participantId: SQLWrapper, courseId: string | Placeholder): SQL<boolean> {
+export function eligibleToEnrol(participantId: SQLWrapper, courseId: string | Placeholder | SQLWrapper): SQL<boolean> {
   const qb = new QueryBuilder();
   const superseded = qb
     .select({ one: sql`1` })

@@ -32,6 +32,7 @@ const EXAMPLES: { [K in keyof EmailTemplates]: EmailTemplates[K] } = {
   waitlisted: { firstName: 'Alex', position: 3 },
   seat_offered: { firstName: 'Alex', offerExpiresAt: '2027-06-20T22:30:00Z', sessions },
   offer_expired: { firstName: 'Alex' },
+  waitlist_closed: { firstName: 'Alex' },
   session_reminder: { firstName: 'Alex', sessionNumber: 2, sessionCount: 3, ...sessions[1]!, deliveryMode: 'in_person', venue: 'Room 4, 12 High Street, Leeds' },
   cohort_cancelled: { firstName: 'Alex', firstSessionAt: '2027-07-01T17:00:00Z', refundDue: true },
   cohort_at_risk: { name: 'Sam', cohortId: '7d3c0e0e-0000-4000-8000-000000000001', firstSessionAt: '2027-07-01T17:00:00Z', confirmedCount: 5, minParticipants: 8, link: 'https://harbour.example/cohorts/7d3c' },

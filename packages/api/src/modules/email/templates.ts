@@ -30,6 +30,8 @@ export interface EmailTemplates {
   waitlisted: { firstName: string; position: number };
   seat_offered: { firstName: string; offerExpiresAt: Instant; sessions: SessionTimes[] };
   offer_expired: { firstName: string };
+  /** To someone still waiting (or offered a seat) when the sessions began: no place came free in time. */
+  waitlist_closed: { firstName: string };
   /** Sent 48 hours before each session. */
   session_reminder: { firstName: string; sessionNumber: number; sessionCount: number } & SessionTimes & Delivery;
   cohort_cancelled: { firstName: string; firstSessionAt: Instant | null; refundDue: boolean };
@@ -54,6 +56,7 @@ export const EMAIL_TEMPLATES = [
   'waitlisted',
   'seat_offered',
   'offer_expired',
+  'waitlist_closed',
   'session_reminder',
   'cohort_cancelled',
   'cohort_at_risk',
@@ -125,6 +128,11 @@ const RENDERERS: { [K in EmailTemplate]: (data: EmailTemplates[K]) => RenderedEm
   offer_expired: (d) =>
     render('Your course sessions: the place offered has lapsed', hello(d.firstName), [
       'The place we held for you was not taken up in time, so it has been offered to someone else.',
+      'If you would still like to take part, please contact us and we will look at the next dates with you.',
+    ]),
+  waitlist_closed: (d) =>
+    render('Your course sessions: no place this time', hello(d.firstName), [
+      'The sessions you were waiting for have now begun, and no place came free for you in time.',
       'If you would still like to take part, please contact us and we will look at the next dates with you.',
     ]),
   session_reminder: (d) =>

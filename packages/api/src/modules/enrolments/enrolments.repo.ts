@@ -249,8 +249,10 @@ export async function setCohortStatus(db: Db, cohortId: string, status: 'confirm
 const waitlistOrder = [asc(enrolments.queuedAt), asc(enrolments.id)];
 
 /**
- * The first `n` people on the cohort's waitlist, in order, each with where their e-mails go (null once
- * erased, when nothing is sent).
+ * The first `n` people on the cohort's waitlist who may take a seat now, in order, each with where
+ * their e-mails go (null once erased, when nothing is sent). Someone whose latest declaration is no
+ * longer `eligible` (a later answer, or a review still open) keeps their place but is passed over
+ * until it is (DOMAIN: only a person whose latest declaration is eligible can hold a seat).
  */
 export async function firstWaitlisted(
   db: Db,
@@ -262,7 +264,13 @@ export async function firstWaitlisted(
       .select({ enrolment: enrolments, email: participants.email, firstName: participants.firstName, erasedAt: participants.erasedAt })
       .from(enrolments)
       .innerJoin(participants, eq(participants.id, enrolments.participantId))
-      .where(and(eq(enrolments.cohortId, sql.placeholder('cohortId')), eq(enrolments.status, 'waitlisted')))
+      .where(
+        and(
+          eq(enrolments.cohortId, sql.placeholder('cohortId')),
+          eq(enrolments.status, 'waitlisted'),
+          eligibleToEnrol(enrolments.participantId, enrolments.courseId),
+        ),
+      )
       .orderBy(...waitlistOrder)
       .limit(sql.placeholder('n'))
       .prepare(name),
@@ -312,6 +320,26 @@ export async function lapsedOffers(db: Db, cohortId: string, now: Date): Promise
     .from(enrolments)
     .where(and(eq(enrolments.cohortId, cohortId), eq(enrolments.status, 'offered'), lte(enrolments.offerExpiresAt, now)))
     .orderBy(asc(enrolments.offerExpiresAt), asc(enrolments.id));
+}
+
+/** Cohorts whose first session has started and that still have people waiting or offered a seat (read without a lock). */
+export async function startedCohortsWithWaiting(db: Db, now: Date): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ cohortId: enrolments.cohortId })
+    .from(enrolments)
+    .innerJoin(cohorts, eq(cohorts.id, enrolments.cohortId))
+    .where(and(inArray(enrolments.status, ['waitlisted', 'offered']), lte(cohorts.firstSessionAt, now)));
+  return rows.map((r) => r.cohortId);
+}
+
+/** The cohort's waitlisted and offered enrolments, locked (the caller holds the cohort lock). */
+export async function lockWaiting(db: Db, cohortId: string): Promise<EnrolmentRow[]> {
+  return db
+    .select()
+    .from(enrolments)
+    .where(and(eq(enrolments.cohortId, cohortId), inArray(enrolments.status, ['waitlisted', 'offered'])))
+    .orderBy(...waitlistOrder)
+    .for('update');
 }
 
 /** Cohorts holding at least one lapsed offer (read without a lock; each is then locked and re-read). */

@@ -21,6 +21,7 @@ import { AfterCommit } from '../../db/in-transaction';
 import { AppError, forbidden, invalidState, notFound } from '../../lib/app-error';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import type { StaffActor } from '../../plugins/auth';
+import { isEligibleToEnrol } from '../declarations/declarations.repo';
 import { findParticipantById } from '../participants/participants.repo';
 import { findVisibleCohort, seesAllCohorts, type CohortRow } from '../cohorts/cohort-access';
 import {
@@ -37,6 +38,7 @@ import {
   listRosterForExport,
   listSessions,
   lockCohortForSeats,
+  startedCohortsWithWaiting,
   updateEnrolment,
   upsertAttendance,
   waitlistPositionOf,
@@ -50,6 +52,7 @@ import {
 import {
   admit,
   changeStatus,
+  closeWaitlist,
   confirmCohortIfViable,
   expireLapsedOffers,
   offerFreeSeats,
@@ -142,13 +145,7 @@ export async function enrol(db: Db, actor: StaffActor, cohortId: string, partici
 
     const checks = await findEnrolmentChecks(tx, participantId, cohort);
     if (!checks || checks.participant.erasedAt) throw notFound('participant');
-    if (!checks.eligible) {
-      throw new AppError(
-        'NOT_ELIGIBLE',
-        422,
-        'This person’s latest declaration does not make them eligible for this course. Review their declaration first.',
-      );
-    }
+    if (!checks.eligible) throw notEligible();
     if (checks.alreadyEnrolled) throw alreadyEnrolled();
 
     const expired = await expireLapsedOffers(ctx);
@@ -169,6 +166,13 @@ export async function enrol(db: Db, actor: StaffActor, cohortId: string, partici
     return toEnrolment(row, row.waitlistPosition);
   });
 }
+
+const notEligible = () =>
+  new AppError(
+    'NOT_ELIGIBLE',
+    422,
+    'This person’s latest declaration does not make them eligible for this course. Review their declaration first.',
+  );
 
 const alreadyEnrolled = () =>
   new AppError('ALREADY_ENROLLED', 409, 'This person already has a place or a waitlist place on this course.');
@@ -241,6 +245,7 @@ export async function acceptOffer(db: Db, actor: StaffActor, id: string): Promis
     if (ctx.cohort.status !== 'open' && ctx.cohort.status !== 'confirmed') {
       throw invalidState(`The cohort is ${ctx.cohort.status.replace('_', ' ')}: its seats can no longer be taken.`);
     }
+    if (!(await isEligibleToEnrol(ctx.tx, enrolment.participantId, enrolment.courseId))) throw notEligible();
     const confirmed = await changeStatus(ctx, enrolment, 'confirmed', staffActor(actor), { set: { confirmedAt: ctx.now } });
     await confirmCohortIfViable(ctx);
     return { value: toEnrolment(confirmed) };
@@ -285,6 +290,31 @@ export async function expireOffers(db: Db, now: Date = new Date()): Promise<numb
     });
   }
   return expired;
+}
+
+/**
+ * After a change of the cohort's size (the caller holds its row): seats the change freed go to the
+ * people waiting, and an open cohort whose confirmed seats now reach its minimum is confirmed.
+ */
+export async function reseatCohort(tx: Db, cohortId: string, now = new Date()): Promise<void> {
+  const ctx = await lockSeats(tx, { cohortId }, null, now);
+  if (!ctx) return;
+  await expireLapsedOffers(ctx);
+  await offerFreeSeats(ctx);
+  await confirmCohortIfViable(ctx);
+}
+
+/** For the scheduler: cohorts whose sessions have begun close their waitlists (seats.closeWaitlist). Answers how many people. */
+export async function closeWaitlistsOfStartedCohorts(db: Db, now: Date = new Date()): Promise<number> {
+  let closed = 0;
+  for (const cohortId of await startedCohortsWithWaiting(db, now)) {
+    closed += await transactionWithRetry(db, async (tx) => {
+      const ctx = await lockSeats(tx, { cohortId }, null, now);
+      if (!ctx?.cohort.firstSessionAt || ctx.cohort.firstSessionAt.getTime() > now.getTime()) return 0;
+      return closeWaitlist(ctx);
+    });
+  }
+  return closed;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import {
   countConfirmed,
   firstWaitlisted,
   lapsedOffers,
+  lockWaiting,
   setCohortStatus,
   waitlistPositionOf,
   writeEnrolmentChange,
@@ -72,13 +73,13 @@ export async function changeStatus(
   enrolment: EnrolmentRow,
   to: EnrolmentStatus,
   actor: EnrolmentActor,
-  opts: { note?: string | null; set?: Partial<NewEnrolmentRow>; recipient?: Recipient | null } = {},
+  opts: { note?: string | null; set?: Partial<NewEnrolmentRow>; recipient?: Recipient | null; cohortStarted?: boolean } = {},
 ): Promise<EnrolmentRow> {
   const from = enrolment.status;
   const update = { id: enrolment.id, from, set: { ...opts.set, status: to, updatedAt: ctx.now } };
   const updated = await write(ctx, { update }, from, to, actor, opts.note);
   if (!updated) throw new AppError('CONFLICT', 409, 'The enrolment changed while this was being done. Try again.');
-  await mailEnrolmentStatus(ctx, updated, { recipient: opts.recipient });
+  await mailEnrolmentStatus(ctx, updated, { recipient: opts.recipient, cohortStarted: opts.cohortStarted });
   return updated;
 }
 
@@ -155,6 +156,23 @@ export async function expireLapsedOffers(ctx: SeatContext): Promise<string[]> {
   // The offers are no longer as read with the lock.
   ctx.nextOfferExpiresAt = undefined;
   return lapsed.map((o) => o.id);
+}
+
+/**
+ * The sessions have begun: nobody waits for this cohort any more. Waitlisted people are removed and
+ * live offers expire (each told that no place came free in time), so that they are free to join
+ * another cohort of the course. Answers how many.
+ */
+export async function closeWaitlist(ctx: SeatContext): Promise<number> {
+  const waiting = await lockWaiting(ctx.tx, ctx.cohort.id);
+  for (const e of waiting) {
+    await changeStatus(ctx, e, e.status === 'offered' ? 'expired' : 'removed', SYSTEM, {
+      note: 'The sessions began before a place came free.',
+      set: { endedAt: ctx.now },
+      cohortStarted: true,
+    });
+  }
+  return waiting.length;
 }
 
 /**

@@ -31,6 +31,8 @@ export interface KnownForMail {
   recipient?: Recipient | null;
   /** The enrolment's place on the waitlist, when it is waitlisted. */
   waitlistPosition?: number;
+  /** The waitlist closed because the sessions began (the person is told that, not that an offer lapsed). */
+  cohortStarted?: boolean;
 }
 
 async function sessionTimesOf(ctx: EnrolmentChangeContext) {
@@ -41,16 +43,21 @@ async function sessionTimesOf(ctx: EnrolmentChangeContext) {
 /**
  * Tells the person about their enrolment's new status, when it is one they need to hear about:
  * confirmed (directly or by accepting an offer), waitlisted (with their place), offered (with the
- * expiry), expired. Called once per change, by seats.ts (`admit`, `changeStatus`), which every
+ * expiry), expired; and, when the sessions began while they waited, that no place came free. Called once per change, by seats.ts (`admit`, `changeStatus`), which every
  * enrolment status change goes through.
  */
 export async function mailEnrolmentStatus(ctx: EnrolmentChangeContext, enrolment: EnrolmentRow, known: KnownForMail = {}): Promise<void> {
   const { tx, cohort, now } = ctx;
   const status = enrolment.status;
-  if (status !== 'confirmed' && status !== 'waitlisted' && status !== 'offered' && status !== 'expired') return;
+  const closed = known.cohortStarted === true && (status === 'expired' || status === 'removed');
+  if (!closed && status !== 'confirmed' && status !== 'waitlisted' && status !== 'offered' && status !== 'expired') return;
   const to = known.recipient === undefined ? await findRecipient(tx, enrolment.participantId) : known.recipient;
   if (!to) return;
   const { firstName } = to;
+  if (closed) {
+    await enqueue(tx, { kind: 'email', to: to.email, template: 'waitlist_closed', data: { firstName } }, now);
+    return;
+  }
   switch (status) {
     case 'confirmed':
       await enqueue(

@@ -9,6 +9,7 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import type { Config } from './config';
 import type { Database } from './db/client';
 import { AppError } from './lib/app-error';
+import { serializeError } from './lib/log-errors';
 import { DEFAULT_CONSOLE_DIR } from './lib/paths';
 import { authRoutes } from './modules/auth/auth.routes';
 import { usersRoutes } from './modules/users/users.routes';
@@ -48,6 +49,7 @@ export async function buildApp({ config, database, secrets }: AppDeps): Promise<
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
       serializers: {
         req: (req) => ({ method: req.method, path: String(req.url).split('?')[0], requestId: req.id }),
+        err: serializeError,
       },
     },
     bodyLimit: config.BODY_LIMIT_BYTES,

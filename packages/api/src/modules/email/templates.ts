@@ -48,7 +48,7 @@ export interface EmailTemplates {
   /** To the person at a partner organisation who made a referral. */
   referral_received: { referrerName: string; reference: string };
   /** To admins: a message could not be delivered after every retry. */
-  delivery_failed: { messageId: string; kind: 'email' | 'webhook'; topic: string; attempts: number; lastError: string | null };
+  delivery_failed: { messageId: string; kind: 'email' | 'webhook'; topic: string; attempts: number };
 }
 export type EmailTemplate = keyof EmailTemplates;
 export const EMAIL_TEMPLATES = [
@@ -163,8 +163,8 @@ const RENDERERS: { [K in EmailTemplate]: (data: EmailTemplates[K]) => RenderedEm
   delivery_failed: (d) =>
     render('Harbour: a message could not be delivered', 'Hello,', [
       `An outgoing ${d.kind === 'email' ? 'e-mail' : 'webhook'} (${d.topic}, message ${d.messageId}) could not be delivered after ${d.attempts} attempts.`,
-      ...(d.lastError ? [`Last error: ${d.lastError}`] : []),
-      'It is listed as failed in the outbox of the admin console.',
+      // Not the last error: a server's refusal often quotes the recipient's address.
+      'It is listed as failed, with each attempt and its error, in the outbox of the admin console.',
     ]),
 };
 

@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, desc, eq, inArray, isNull, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { OutboxKind, OutboxStatus, WebhookEvent } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { prepared } from '../../db/prepared';
@@ -123,6 +123,16 @@ export async function holdDueEmails(db: Db, now: Date, limit: number): Promise<n
 
 export async function insertAttempt(db: Db, row: typeof outboxAttempts.$inferInsert): Promise<void> {
   await db.insert(outboxAttempts).values(row);
+}
+
+/** Whether the message has a recorded attempt numbered `limit` or more, before attempt `before`. */
+export async function attemptedPast(db: Db, messageId: string, limit: number, before: number): Promise<boolean> {
+  const [row] = await db
+    .select({ one: sql<number>`1` })
+    .from(outboxAttempts)
+    .where(and(eq(outboxAttempts.messageId, messageId), gte(outboxAttempts.attempt, limit), lt(outboxAttempts.attempt, before)))
+    .limit(1);
+  return row !== undefined;
 }
 
 /**

@@ -64,7 +64,7 @@ export async function enqueueFailureNotice(tx: Db, failed: OutboxMessageRow, now
         kind: 'email',
         to,
         template: 'delivery_failed',
-        data: { messageId: failed.id, kind: failed.kind, topic: failed.topic, attempts: failed.attempts, lastError: failed.lastError },
+        data: { messageId: failed.id, kind: failed.kind, topic: failed.topic, attempts: failed.attempts },
       },
       now,
     );

@@ -121,10 +121,34 @@ describe('retries', () => {
     expect(notices[0].text).toContain(id);
   });
 
+  it('tells the admins once even when the attempt that spent the schedule was lost, and not again after a redelivery', async () => {
+    const start = new Date();
+    const [id] = await t.database.db.transaction((tx) => enqueue(tx, waitlisted('lost-last-attempt@example.org'), start));
+    // Nine attempts failed and the tenth was claimed by a worker that died: no attempt row 10.
+    await t.database.db.update(outboxMessages).set({ attempts: MAX_ATTEMPTS }).where(eq(outboxMessages.id, id!));
+    smtp.failNext(1000);
+    const deps = freshDeps();
+    const noticesAbout = async () =>
+      (await t.app.inject({ method: 'GET', url: '/v1/outbox?status=pending&limit=100', headers: admin }))
+        .json()
+        .items.filter((m: { topic: string; text: string }) => m.topic === 'delivery_failed' && m.text.includes(id!));
+    try {
+      expect(await runOutboxOnce(t.database.db, { ...deps, batchSize: 1 }, start)).toMatchObject({ claimed: 1, failed: 1 });
+      expect(await rowOf(id!)).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS + 1 });
+      expect(await noticesAbout()).toHaveLength(1);
+      // An admin redelivers; it fails again: the admins already know.
+      await t.database.db.update(outboxMessages).set({ status: 'pending', nextAttemptAt: start }).where(eq(outboxMessages.id, id!));
+      expect(await runOutboxOnce(t.database.db, { ...deps, batchSize: 1 }, start)).toMatchObject({ claimed: 1, failed: 1 });
+      expect(await noticesAbout()).toHaveLength(1);
+    } finally {
+      deps.mailer?.close();
+    }
+  });
+
   it('a notice that itself fails does not start a chain of notices', async () => {
     const start = new Date();
     await t.database.db.transaction((tx) =>
-      enqueue(tx, { kind: 'email', to: TEST_ADMIN.email, template: 'delivery_failed', data: { messageId: crypto.randomUUID(), kind: 'email', topic: 'waitlisted', attempts: 10, lastError: null } }, start),
+      enqueue(tx, { kind: 'email', to: TEST_ADMIN.email, template: 'delivery_failed', data: { messageId: crypto.randomUUID(), kind: 'email', topic: 'waitlisted', attempts: 10 } }, start),
     );
     smtp.failNext(1000);
     const deps = freshDeps();

@@ -11,6 +11,7 @@ import { createMailer, type Mailer } from '../email/mailer';
 import { postWebhook } from '../webhooks/deliver';
 import { webhookHeaders } from '../webhooks/signing';
 import {
+  attemptedPast,
   cancelPendingForSubscription,
   claimDueMessages,
   disableSubscription,
@@ -130,8 +131,10 @@ async function settle(db: Db, message: OutboxMessageRow, outcome: Outcome, now: 
           return 'retrying' as const;
         }
         const failed = await settleMessage(tx, message.id, attempt, { status: 'failed', lastError: outcome.error }, now);
-        // Tell the admins once, when the schedule is first spent (not again after a manual redelivery).
-        if (failed && attempt === MAX_ATTEMPTS) await enqueueFailureNotice(tx, failed, now);
+        // Tell the admins once, when the schedule is first spent: also when the attempt that spent it was
+        // lost (a crash after the claim makes the next one attempt 11), but not again after a manual
+        // redelivery (an earlier attempt past the schedule was recorded).
+        if (failed && !(await attemptedPast(tx, message.id, MAX_ATTEMPTS, attempt))) await enqueueFailureNotice(tx, failed, now);
         log?.error({ messageId: message.id, kind: message.kind, attempts: attempt }, 'outbox message failed after every retry');
         return 'failed' as const;
       }
@@ -167,6 +170,10 @@ export async function runOutboxOnce(db: Db, deps: OutboxDeps, now: Date = new Da
   const subscriptionIds = [...new Set(claimed.map((m) => m.subscriptionId).filter((id): id is string => id !== null))];
   const subscriptions = new Map((await findSubscriptionsByIds(db, subscriptionIds)).map((s) => [s.id, s]));
 
+  // A round may take a minute (slow receivers): each webhook is signed with the time it is sent,
+  // counted on from `now` (receivers refuse a webhook-timestamp minutes old).
+  const roundStarted = performance.now();
+  const clock = () => new Date(now.getTime() + Math.round(performance.now() - roundStarted));
   await inParallel(claimed, 5, async (message) => {
     const started = performance.now();
     let outcome: Outcome;
@@ -174,7 +181,7 @@ export async function runOutboxOnce(db: Db, deps: OutboxDeps, now: Date = new Da
       outcome =
         message.kind === 'email'
           ? await attemptEmail(message, deps.mailer as Mailer)
-          : await attemptWebhook(message, message.subscriptionId ? subscriptions.get(message.subscriptionId) : undefined, deps, now);
+          : await attemptWebhook(message, message.subscriptionId ? subscriptions.get(message.subscriptionId) : undefined, deps, clock());
     } catch (err) {
       outcome = { kind: 'failed', responseStatus: null, error: short(err instanceof Error ? err.message : 'delivery error') };
     }
@@ -208,9 +215,10 @@ export function startOutboxWorker({ db, config, log }: { db: Db; config: Config;
         name: 'outbox',
         async run(now) {
           let total = 0;
-          // Drain a backlog in a few rounds, then leave the rest to the next tick.
+          // Drain a backlog in a few rounds, then leave the rest to the next tick. Each round claims with
+          // the time it starts: claims leased from a time minutes old would have lapsed already.
           for (let round = 0; round < 10; round++) {
-            const r = await runOutboxOnce(db, deps, now);
+            const r = await runOutboxOnce(db, deps, round === 0 ? now : new Date());
             total += r.claimed + r.held;
             if (r.claimed + r.held < (deps.batchSize ?? 20)) break;
           }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PartnerScope } from '@harbour/shared';
-import { idempotencyKeys, outboxMessages, referralEvents, referrals, webhookSubscriptions } from '../../db/schema/index';
+import { idempotencyKeys, outboxMessages, participants, referralEvents, referrals, webhookSubscriptions } from '../../db/schema/index';
 import { buildTestApp, type TestApp } from '../../test/build-test-app';
 import { IDEMPOTENCY_STALE_IN_FLIGHT_MS } from '../idempotency/idempotency';
 import { createEligibleParticipant, createOpenCohort } from '../../test/factories';
@@ -409,6 +409,11 @@ describe('POST /v1/referrals/:id/status (staff)', () => {
     await setStatus(id, { status: 'contacted' });
     const a = await enrolment();
     const b = await enrolment();
+    const ended = await enrolment();
+    const withdrawn = await t.app.inject({ method: 'POST', url: `/v1/enrolments/${ended.enrolmentId}/withdraw`, headers: coordinator.auth });
+    expect(withdrawn.statusCode).toBe(200);
+    const erased = await enrolment();
+    await t.database.db.update(participants).set({ erasedAt: new Date() }).where(eq(participants.id, erased.participantId));
 
     const missing = await setStatus(id, { status: 'enrolled', participantId: a.participantId });
     expect(missing.statusCode).toBe(400);
@@ -418,13 +423,16 @@ describe('POST /v1/referrals/:id/status (staff)', () => {
       [{ participantId: randomUUID(), enrolmentId: a.enrolmentId }, 'participantId'],
       [{ participantId: a.participantId, enrolmentId: randomUUID() }, 'enrolmentId'],
       [{ participantId: a.participantId, enrolmentId: b.enrolmentId }, 'enrolmentId'],
+      [{ participantId: ended.participantId, enrolmentId: ended.enrolmentId }, 'enrolmentId'],
+      [{ participantId: erased.participantId, enrolmentId: erased.enrolmentId }, 'participantId'],
     ];
     for (const [ids, path] of cases) {
       const res = await setStatus(id, { status: 'enrolled', ...ids });
-      expect(res.statusCode, path).toBe(422);
+      expect(res.statusCode, JSON.stringify(ids)).toBe(422);
       expect(res.json().code).toBe('RULE_VIOLATION');
       expect(res.json().errors[0].path).toBe(path);
     }
+    expect((await setStatus(id, { status: 'enrolled', participantId: ended.participantId, enrolmentId: ended.enrolmentId })).json().errors[0].message).toBe('This enrolment has ended.');
     const still = await t.app.inject({ method: 'GET', url: `/v1/referrals/${id}`, headers: coordinator.auth });
     expect(still.json()).toMatchObject({ status: 'contacted', participantId: null, enrolmentId: null });
   });

@@ -327,7 +327,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a course’s name, description or rules (admin) */
+        /**
+         * Change a course’s name, description or rules (admin)
+         * @description A change of the session count or length, or limits narrower than a cohort’s, is refused (422 RULE_VIOLATION, naming the cohorts) while the course has cohorts that are not completed or cancelled.
+         */
         patch: operations["updateCourse"];
         trace?: never;
     };
@@ -4603,6 +4606,15 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

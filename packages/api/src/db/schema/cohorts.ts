@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { CohortStatus } from '@harbour/shared';
 import { ts } from './columns';
 import { courses } from './courses';
@@ -47,6 +47,8 @@ export const cohorts = pgTable(
       'cohorts_status_valid',
       sql`${t.status} IN ('draft','open','confirmed','in_progress','completed','cancelled')`,
     ),
+    // For enrolments' (cohort_id, course_id) foreign key: an enrolment's course is its cohort's.
+    unique('cohorts_id_course_unique').on(t.id, t.courseId),
     index('cohorts_status_first_idx').on(t.status, t.firstSessionAt),
     index('cohorts_course_idx').on(t.courseId),
     index('cohorts_first_session_idx').on(t.firstSessionAt, t.id),

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, foreignKey, index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { AttendanceStatus, EnrolmentStatus, PaymentStatus } from '@harbour/shared';
 import { cohorts, cohortSessions } from './cohorts';
 import { ts } from './columns';
@@ -39,6 +39,8 @@ export const enrolments = pgTable(
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
+    // The course copied here is the cohort's own, so the index below really is one live enrolment per course.
+    foreignKey({ name: 'enrolments_cohort_course_fk', columns: [t.cohortId, t.courseId], foreignColumns: [cohorts.id, cohorts.courseId] }),
     uniqueIndex('enrolments_one_live_per_course')
       .on(t.participantId, t.courseId)
       .where(sql`${t.status} IN ('waitlisted','offered','confirmed')`),

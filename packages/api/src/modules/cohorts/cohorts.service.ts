@@ -135,8 +135,9 @@ async function cohortAnswer(db: Db, id: string): Promise<Cohort> {
 const toFieldErrors = (violations: RuleViolation[], prefix = ''): FieldError[] =>
   violations.map((v) => ({ path: prefix ? `${prefix}.${v.path}` : v.path, message: v.message }));
 
+/** The course's rules, its row share-locked: a change of the rules waits for this cohort's change, then sees it. */
 async function courseRules(db: Db, courseId: string): Promise<CourseRules> {
-  const course = await findCourseById(db, courseId);
+  const course = await findCourseById(db, courseId, { lock: 'share' });
   if (!course) throw new AppError('NOT_FOUND', 404, 'The course was not found.');
   return rulesOf(course);
 }

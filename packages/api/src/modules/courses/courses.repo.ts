@@ -1,13 +1,27 @@
-import { and, asc, eq, gt, or } from 'drizzle-orm';
+import { and, asc, eq, gt, notInArray, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { courses } from '../../db/schema/index';
+import { cohorts, courses } from '../../db/schema/index';
 
 export type CourseRow = typeof courses.$inferSelect;
 export type NewCourseRow = typeof courses.$inferInsert;
 
-export async function findCourseById(db: Db, id: string): Promise<CourseRow | undefined> {
-  const [row] = await db.select().from(courses).where(eq(courses.id, id)).limit(1);
+/**
+ * `lock`: 'update' to change the course's rules; 'share' to build a cohort on them (a change of the
+ * rules then waits for it, and is checked against it).
+ */
+export async function findCourseById(db: Db, id: string, opts: { lock?: 'update' | 'share' } = {}): Promise<CourseRow | undefined> {
+  const query = db.select().from(courses).where(eq(courses.id, id)).limit(1);
+  const [row] = opts.lock ? await query.for(opts.lock) : await query;
   return row;
+}
+
+/** The course's cohorts that are not closed (completed or cancelled), with what its rules bind. */
+export async function openCohortsOfCourse(db: Db, courseId: string) {
+  return db
+    .select({ id: cohorts.id, title: cohorts.title, minParticipants: cohorts.minParticipants, maxParticipants: cohorts.maxParticipants })
+    .from(cohorts)
+    .where(and(eq(cohorts.courseId, courseId), notInArray(cohorts.status, ['completed', 'cancelled'])))
+    .orderBy(asc(cohorts.firstSessionAt), asc(cohorts.id));
 }
 
 /** Keyset page ordered by (createdAt, id); `after` is the last row's key. */

@@ -66,10 +66,13 @@ export const coursesRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
         operationId: 'updateCourse',
         tags: ['courses'],
         summary: 'Change a course’s name, description or rules (admin)',
+        description:
+          'A change of the session count or length, or limits narrower than a cohort’s, is refused (422 RULE_VIOLATION, naming the cohorts) ' +
+          'while the course has cohorts that are not completed or cancelled.',
         security,
         params: IdParams,
         body: UpdateCourseBodySchema,
-        response: { 200: CourseSchema, ...STAFF_PROBLEMS, ...problems(404) },
+        response: { 200: CourseSchema, ...STAFF_PROBLEMS, ...problems(404, 422) },
       },
     },
     async (request) => auditedWrite(db, request, 200, (tx) => changeCourse(tx, request.params.id, request.body)),

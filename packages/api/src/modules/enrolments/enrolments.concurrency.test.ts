@@ -2,8 +2,9 @@
 // they really run in parallel on a pool of 20 connections.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_COURSE_RULES } from '@harbour/shared';
 import type { Db } from '../../db/client';
-import { cohorts, enrolments } from '../../db/schema/index';
+import { cohorts, courses, enrolments } from '../../db/schema/index';
 import { buildTestApp, usingPostgres, type TestApp } from '../../test/build-test-app';
 import { createOpenCohort, createParticipants } from '../../test/factories';
 import { sqlStateOf, transactionWithRetry } from './seats';
@@ -122,6 +123,17 @@ describe('the database backs the rules', () => {
     await t.database.db.insert(enrolments).values(row(other, 'withdrawn')); // ended ones do not count
     const err = await t.database.db.insert(enrolments).values(row(other, 'waitlisted')).then(() => null, (e: unknown) => e);
     expect(sqlStateOf(err)).toMatchObject({ code: '23505' });
+  });
+
+  it('refuses an enrolment whose course is not its cohort’s (foreign key), which would slip past that index', async () => {
+    const { cohort } = await createOpenCohort(t);
+    const [course] = await t.database.db.insert(courses).values({ name: 'Another course', ...DEFAULT_COURSE_RULES }).returning();
+    const [p] = await createParticipants(t, 1);
+    const err = await t.database.db
+      .insert(enrolments)
+      .values({ cohortId: cohort.id, courseId: course!.id, participantId: p!.id, status: 'confirmed' })
+      .then(() => null, (e: unknown) => e);
+    expect(sqlStateOf(err)).toMatchObject({ code: '23503', constraint: 'enrolments_cohort_course_fk' });
   });
 });
 

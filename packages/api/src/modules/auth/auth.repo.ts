@@ -31,10 +31,16 @@ export async function revokeAllForUser(db: Db, userId: string, at: Date): Promis
     .where(and(eq(refreshSessions.userId, userId), isNull(refreshSessions.revokedAt)));
 }
 
-export async function recordLoginFailure(db: Db, accountKey: string, addressKey: string): Promise<void> {
-  await db.insert(loginFailures).values({ accountKey, addressKey });
+/** Answers the new row's id. */
+export async function recordLoginFailure(db: Db, accountKey: string, addressKey: string): Promise<string> {
+  const [row] = await db.insert(loginFailures).values({ accountKey, addressKey }).returning({ id: loginFailures.id });
   // Keep the table small: nothing older than a day matters to throttling.
   await db.delete(loginFailures).where(lt(loginFailures.at, new Date(Date.now() - 24 * 3600_000)));
+  return row!.id;
+}
+
+export async function deleteLoginFailure(db: Db, id: string): Promise<void> {
+  await db.delete(loginFailures).where(eq(loginFailures.id, id));
 }
 
 export async function clearLoginFailures(db: Db, accountKey: string, addressKey: string): Promise<void> {

@@ -10,6 +10,7 @@ import {
   bumpSessionGeneration,
   clearLoginFailures,
   countLoginFailures,
+  deleteLoginFailure,
   findRefreshSessionByHashForUpdate,
   insertMfaChallenge,
   insertRefreshSession,
@@ -68,13 +69,35 @@ export const throttleKeys = (email: string, address: string): ThrottleKeys => ({
   addressKey: sha256Hex(`address:${address}`),
 });
 
-/** 429 when this account from this address, or this address overall, failed too often lately. */
-export async function assertNotThrottled(db: Db, config: Config, keys: ThrottleKeys, now: Date): Promise<void> {
+/**
+ * 429 when this account from this address, or this address overall, failed too often lately.
+ * `counted`: attempts among the failures that are the caller's own (claimAttempt's), not earlier ones.
+ */
+export async function assertNotThrottled(db: Db, config: Config, keys: ThrottleKeys, now: Date, counted = 0): Promise<void> {
   const limit = config.LOGIN_MAX_FAILURES_PER_MINUTE;
   const failures = await countLoginFailures(db, keys.accountKey, keys.addressKey, new Date(now.getTime() - WINDOW_MS));
-  if (failures.pair.n >= limit) throw throttled(failures.pair.oldest, now);
-  if (failures.address.n >= limit * ADDRESS_MULTIPLIER) throw throttled(failures.address.oldest, now);
+  if (failures.pair.n - counted >= limit) throw throttled(failures.pair.oldest, now);
+  if (failures.address.n - counted >= limit * ADDRESS_MULTIPLIER) throw throttled(failures.address.oldest, now);
 }
+
+/**
+ * For a password check: the attempt is counted as a failure before the (slow) check, then the limits
+ * are checked, so requests sent together cannot all pass the check before any of them is counted
+ * (they did: thirty at once were all let through to guess). Over the limit: 429, and the attempt is
+ * not counted. A right password takes its attempt back (withdrawAttempt); a wrong one leaves it.
+ */
+export async function claimAttempt(db: Db, config: Config, keys: ThrottleKeys, now: Date): Promise<string> {
+  const id = await recordLoginFailure(db, keys.accountKey, keys.addressKey);
+  try {
+    await assertNotThrottled(db, config, keys, now, 1);
+  } catch (err) {
+    await deleteLoginFailure(db, id);
+    throw err;
+  }
+  return id;
+}
+
+export const withdrawAttempt = (db: Db, attemptId: string) => deleteLoginFailure(db, attemptId);
 
 export const recordFailure = (db: Db, keys: ThrottleKeys) => recordLoginFailure(db, keys.accountKey, keys.addressKey);
 export const clearFailures = (db: Db, keys: ThrottleKeys) => clearLoginFailures(db, keys.accountKey, keys.addressKey);
@@ -130,15 +153,13 @@ export async function endSessions(tx: Db, userId: string, now: Date): Promise<Us
 export async function login(deps: AuthDeps, input: { email: string; password: string; address: string }): Promise<LoginOutcome> {
   const now = new Date();
   const keys = throttleKeys(input.email, input.address);
-  await assertNotThrottled(deps.db, deps.config, keys, now);
+  const attempt = await claimAttempt(deps.db, deps.config, keys, now);
 
   const user = await findUserByEmail(deps.db, input.email);
   const ok = await verifyPassword(user?.passwordHash, input.password);
-  if (!user || !ok || user.disabledAt) {
-    await recordFailure(deps.db, keys);
-    throw invalidCredentials();
-  }
+  if (!user || !ok || user.disabledAt) throw invalidCredentials(); // the attempt stays counted
   if (user.mfaEnabledAt) {
+    await withdrawAttempt(deps.db, attempt);
     // Failures are cleared only once the code is right too: the password alone must not reset the count.
     const challenge = await insertMfaChallenge(deps.db, user.id, new Date(now.getTime() + MFA_TOKEN_TTL_SECONDS * 1000));
     return { challenge: { mfaRequired: true, mfaToken: deps.signMfaToken(user.id, challenge.id) } };
@@ -199,14 +220,14 @@ export async function changePassword(
   const user = await findUserById(deps.db, input.userId);
   if (!user) throw new AppError('UNAUTHENTICATED', 401, 'Sign in to continue.');
   const keys = throttleKeys(user.email, input.address);
-  await assertNotThrottled(deps.db, deps.config, keys, now);
+  const attempt = await claimAttempt(deps.db, deps.config, keys, now);
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    await recordFailure(deps.db, keys);
-    // 400, not 401: the caller's session is fine, only this answer is wrong.
+    // The attempt stays counted. 400, not 401: the caller's session is fine, only this answer is wrong.
     throw new AppError('INVALID_CREDENTIALS', 400, 'Your current password is not right.', {
       errors: [{ path: 'currentPassword', message: 'Your current password is not right.' }],
     });
   }
+  await withdrawAttempt(deps.db, attempt);
   await assertPasswordAcceptable(input.newPassword, 'newPassword', { email: user.email, name: user.name });
   const passwordHash = await hashPassword(input.newPassword);
 
@@ -214,7 +235,12 @@ export async function changePassword(
     await updateUser(tx, user.id, { passwordHash });
     const current = input.refreshToken ? await findRefreshSessionByHashForUpdate(tx, sha256Hex(input.refreshToken)) : undefined;
     const keep =
-      current && current.userId === user.id && !current.rotatedAt && !current.revokedAt && current.absoluteExpiresAt > now
+      current &&
+      current.userId === user.id &&
+      !current.rotatedAt &&
+      !current.revokedAt &&
+      current.idleExpiresAt > now &&
+      current.absoluteExpiresAt > now
         ? current
         : undefined;
     await bumpSessionGeneration(tx, user.id, now);

@@ -120,6 +120,20 @@ describe('throttling', () => {
     });
     expect(elsewhere.statusCode).toBe(200);
   });
+
+  it('counts guesses sent all at once: no more than the limit get through to the password check', async () => {
+    const u = await t.staff(['coordinator']);
+    const guess = (password: string) =>
+      t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: u.email, password }, remoteAddress: '203.0.113.77' });
+    const burst = await Promise.all([...Array.from({ length: 29 }, (_, i) => guess(`wrong guess number ${i}`)), guess(u.password)]);
+    const codes = burst.map((r) => r.statusCode);
+    const checked = codes.filter((c) => c !== 429).length;
+    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBeLessThanOrEqual(t.config.LOGIN_MAX_FAILURES_PER_MINUTE);
+    expect(codes.filter((c) => c === 429).length).toBe(30 - checked);
+    // The right password afterwards, from there, waits its turn too.
+    expect((await guess(u.password)).statusCode).toBe(429);
+  });
 });
 
 describe('access tokens', () => {
@@ -267,6 +281,22 @@ describe('changing the password', () => {
 
     expect((await login({ email: u.email, password: u.password }, { 'x-forwarded-for': '1' })).statusCode).toBe(401);
     expect((await login({ email: u.email, password: newPassword })).statusCode).toBe(200);
+  });
+
+  it('does not carry on a refresh family that already ended for being idle', async () => {
+    const u = await t.staff(['coordinator']);
+    const here = await login({ email: u.email, password: u.password });
+    const cookie = cookieOf(here).value;
+    await t.database.db
+      .update(refreshSessions)
+      .set({ idleExpiresAt: new Date(Date.now() - 1000) })
+      .where(eq(refreshSessions.tokenHash, sha256Hex(cookie)));
+    const res = await change({ authorization: `Bearer ${here.json().accessToken}` }, { currentPassword: u.password, newPassword: 'amber lantern by the gate' }, cookie);
+    expect(res.statusCode).toBe(200);
+    // A new family, not the idle one revived: its old token is refused.
+    expect((await t.app.inject({ method: 'POST', url: '/v1/auth/refresh', cookies: { harbour_refresh: cookie } })).statusCode).toBe(401);
+    const [old] = await t.database.db.select().from(refreshSessions).where(eq(refreshSessions.tokenHash, sha256Hex(cookie)));
+    expect(old!.revokedAt).not.toBeNull();
   });
 
   it('needs the current password (400, counted as a failed sign-in), and refuses unknown fields', async () => {

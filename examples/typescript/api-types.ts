@@ -1770,6 +1770,8 @@ export interface components {
             statusCode: number | null;
             ip: string | null;
             requestId: string | null;
+            /** @description The participants a list read showed (a search, the review queue, a roster); empty otherwise */
+            subjectIds: string[];
         };
         PartnerInput: {
             /** Format: uuid */
@@ -2719,6 +2721,8 @@ export interface components {
             statusCode: number | null;
             ip: string | null;
             requestId: string | null;
+            /** @description The participants a list read showed (a search, the review queue, a roster); empty otherwise */
+            subjectIds: string[];
         };
         Partner: {
             /** Format: uuid */

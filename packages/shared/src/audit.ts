@@ -31,6 +31,7 @@ export const AuditEventSchema = z
     statusCode: z.number().int().nullable(),
     ip: z.string().nullable(),
     requestId: z.string().nullable(),
+    subjectIds: z.array(z.uuid()).describe('The participants a list read showed (a search, the review queue, a roster); empty otherwise'),
   })
   .meta({ id: 'AuditEvent' });
 export type AuditEvent = z.infer<typeof AuditEventSchema>;

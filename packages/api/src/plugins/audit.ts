@@ -12,11 +12,17 @@ import { transactionWithRetry } from '../db/in-transaction';
 import { sha256Hex } from '../lib/crypto';
 import { auditWriter, outcomeOf, recordAuditEvent, type AuditEventInput } from '../modules/audit/audit.service';
 import { verifyMfaToken } from './auth';
+import { problemBody } from './errors';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** A GET route that reads a person's record: every call is on the audit trail (actor, entity, outcome). */
     audit?: 'read';
+    /**
+     * A read route that lists people: the participant ids an answer shows (from its parsed body). The
+     * request's event names them (subjectIds), so a person's access log sees every list they were in.
+     */
+    auditPeople?: (body: unknown) => (string | null | undefined)[];
   }
   interface FastifyRequest {
     /** The status of the answer whose audit event the write's transaction already holds (recordRequestAuditIn). */
@@ -104,6 +110,22 @@ export function auditedWrite<T>(db: Db, request: FastifyRequest, statusCode: num
   });
 }
 
+type ListItem = { id?: unknown; participantId?: unknown; participant?: { id?: unknown } | null };
+
+/** For `auditPeople`: the participant id of each item of a page (`{ items: [...] }`). */
+export const peopleInItems =
+  (pick: (item: ListItem) => unknown) =>
+  (body: unknown): (string | null | undefined)[] =>
+    ((body as { items?: ListItem[] } | undefined)?.items ?? []).map((item) => {
+      const id = pick(item ?? {});
+      return typeof id === 'string' ? id : null;
+    });
+
+/** The distinct participant ids a list answer shows. */
+function peopleShown(ids: (body: unknown) => (string | null | undefined)[], payload: unknown): string[] {
+  return [...new Set(ids(parseJson(payload)).filter((id): id is string => typeof id === 'string' && UUID.test(id)))];
+}
+
 function parseJson(payload: unknown): unknown {
   if (typeof payload !== 'string') return undefined;
   try {
@@ -149,7 +171,8 @@ function mfaSubject(app: FastifyInstance, token: unknown) {
 
 /**
  * Records before the answer leaves (onSend), so a read is on the trail before the data is out. A
- * failure to record is logged (ids only) and never breaks the answer.
+ * failure to record is logged (ids only); a sensitive read whose record failed is not answered (503),
+ * other answers go out as they are.
  */
 export const auditPlugin = fp(
   async (app: FastifyInstance, opts: { db: Db }) => {
@@ -178,12 +201,22 @@ export const auditPlugin = fp(
           const createdId = reply.statusCode === 201 ? (parseJson(payload) as { id?: unknown } | undefined)?.id : undefined;
           event = requestEvent(request, reply.statusCode, createdId, sessionUser);
         }
-        if (event) await writer.record(event);
+        if (event) {
+          if (config?.auditPeople && reply.statusCode < 300) event.subjectIds = peopleShown(config.auditPeople, payload);
+          await writer.record(event);
+        }
       } catch (err) {
         request.log.error(
           { action: event?.action, entityType: event?.entityType, entityId: event?.entityId, errorCode: (err as { code?: unknown }).code },
           'audit event not recorded',
         );
+        if (isRead && config?.audit === 'read' && reply.statusCode < 400) {
+          // Fail closed: a person's record does not leave unless its reading is on the trail.
+          reply.code(503).type('application/problem+json').header('retry-after', '10');
+          return JSON.stringify(
+            problemBody(request, 503, 'SERVICE_UNAVAILABLE', 'This record cannot be shown right now because its reading could not be logged. Try again shortly.'),
+          );
+        }
       }
       return payload;
     });

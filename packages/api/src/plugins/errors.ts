@@ -20,6 +20,19 @@ const TITLES: Record<number, string> = {
   503: 'Service unavailable',
 };
 
+/** The problem+json body (RFC 9457) of every error answer. */
+export function problemBody(request: FastifyRequest, status: number, code: ErrorCode, detail: string, fields: Record<string, unknown> = {}) {
+  return {
+    type: `https://harbour.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    instance: request.url.split('?')[0] ?? request.url,
+    code,
+    ...fields,
+  };
+}
+
 export function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -30,18 +43,7 @@ export function sendProblem(
 ) {
   const { headers, ...fields } = extra as { headers?: Record<string, string> };
   if (headers) reply.headers(headers);
-  return reply
-    .code(status)
-    .type('application/problem+json')
-    .send({
-      type: `https://harbour.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
-      title: TITLES[status] ?? 'Error',
-      status,
-      detail,
-      instance: request.url.split('?')[0] ?? request.url,
-      code,
-      ...fields,
-    });
+  return reply.code(status).type('application/problem+json').send(problemBody(request, status, code, detail, fields));
 }
 
 function validationErrors(err: FastifyError): FieldError[] {

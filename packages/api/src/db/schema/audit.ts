@@ -23,8 +23,11 @@ export const auditEvents = pgTable(
     statusCode: integer('status_code'),
     ip: text('ip'),
     requestId: text('request_id'),
+    /** The people a read of a list showed (a search, the review queue, a roster): their access logs include it. */
+    subjectIds: uuid('subject_ids').array(),
   },
   (t) => [
+    index('audit_events_subjects_idx').using('gin', t.subjectIds),
     index('audit_events_at_idx').on(t.at, t.id),
     index('audit_events_entity_idx').on(t.entityType, t.entityId),
     index('audit_events_actor_idx').on(t.actorId),

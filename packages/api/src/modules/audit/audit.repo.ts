@@ -23,11 +23,12 @@ export async function insertAuditEvents(db: Db, rows: NewAuditEventRow[]): Promi
       .insert(auditEvents)
       .select(
         sql`SELECT gen_random_uuid(), e.at, e.actor_kind, e.actor_id, ARRAY(SELECT jsonb_array_elements_text(e.roles::jsonb)),
-                   e.action, e.entity_type, e.entity_id, e.outcome, e.status_code, e.ip, e.request_id
+                   e.action, e.entity_type, e.entity_id, e.outcome, e.status_code, e.ip, e.request_id,
+                   CASE WHEN e.subjects IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(e.subjects::jsonb))::uuid[] END
             FROM unnest(${p('at', 'timestamptz')}, ${p('actorKind', 'text')}, ${p('actorId', 'uuid')}, ${p('roles', 'text')},
                         ${p('action', 'text')}, ${p('entityType', 'text')}, ${p('entityId', 'text')}, ${p('outcome', 'text')},
-                        ${p('statusCode', 'int')}, ${p('ip', 'text')}, ${p('requestId', 'text')})
-              AS e(at, actor_kind, actor_id, roles, action, entity_type, entity_id, outcome, status_code, ip, request_id)`,
+                        ${p('statusCode', 'int')}, ${p('ip', 'text')}, ${p('requestId', 'text')}, ${p('subjects', 'text')})
+              AS e(at, actor_kind, actor_id, roles, action, entity_type, entity_id, outcome, status_code, ip, request_id, subjects)`,
       )
       .prepare(name),
   ).execute({
@@ -42,6 +43,7 @@ export async function insertAuditEvents(db: Db, rows: NewAuditEventRow[]): Promi
     statusCode: rows.map((r) => r.statusCode ?? null),
     ip: rows.map((r) => r.ip ?? null),
     requestId: rows.map((r) => r.requestId ?? null),
+    subjects: rows.map((r) => (r.subjectIds?.length ? JSON.stringify(r.subjectIds) : null)),
   });
 }
 

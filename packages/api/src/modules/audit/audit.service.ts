@@ -18,6 +18,8 @@ export interface AuditEventInput {
   statusCode?: number | null;
   ip?: string | null;
   requestId?: string | null;
+  /** The participants a list answer showed. */
+  subjectIds?: readonly string[] | null;
   /** Defaults to now. */
   at?: Date;
 }
@@ -43,6 +45,7 @@ function auditRowOf(event: AuditEventInput): NewAuditEventRow {
     statusCode: event.statusCode ?? null,
     ip: event.ip ?? null,
     requestId: event.requestId ?? null,
+    subjectIds: event.subjectIds?.length ? [...event.subjectIds] : null,
   };
 }
 
@@ -113,6 +116,7 @@ function toAuditEvent(row: AuditEventRow): AuditEvent {
     statusCode: row.statusCode,
     ip: row.ip,
     requestId: row.requestId,
+    subjectIds: row.subjectIds ?? [],
   };
 }
 

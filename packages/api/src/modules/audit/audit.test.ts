@@ -141,7 +141,7 @@ describe('writes and reads', () => {
     });
   });
 
-  it('records every read of a participant and of their declarations, and not a search', async () => {
+  it('records every read of a participant and of their declarations, and each person a search or the review queue shows', async () => {
     const { id } = await createParticipant();
     const read = requestId();
     expect((await t.app.inject({ method: 'GET', url: `/v1/participants/${id}`, headers: { ...coordinator.auth, 'x-request-id': read } })).statusCode).toBe(200);
@@ -152,8 +152,21 @@ describe('writes and reads', () => {
     expect(await rowsOf(history)).toMatchObject([{ action: 'listParticipantDeclarations', actorId: coordinator.id, entityType: 'participant', entityId: id, outcome: 'success' }]);
 
     const search = requestId();
-    expect((await t.app.inject({ method: 'GET', url: '/v1/participants?q=Quinn', headers: { ...coordinator.auth, 'x-request-id': search } })).statusCode).toBe(200);
-    expect(await rowsOf(search)).toHaveLength(0);
+    const found = await t.app.inject({ method: 'GET', url: '/v1/participants?q=Quinn&limit=100', headers: { ...coordinator.auth, 'x-request-id': search } });
+    expect(found.statusCode).toBe(200);
+    const shown = found.json().items.map((p: { id: string }) => p.id) as string[];
+    expect(shown).toContain(id);
+    const [searchRow] = await rowsOf(search);
+    expect(searchRow).toMatchObject({ action: 'listParticipants', actorId: coordinator.id, outcome: 'success' });
+    expect([...(searchRow!.subjectIds ?? [])].sort()).toEqual([...shown].sort());
+
+    // The review queue lists names beside outcomes: each person in it is a read of them.
+    const queue = requestId();
+    const listed = await t.app.inject({ method: 'GET', url: '/v1/declarations?outcome=eligible&limit=100', headers: { ...coordinator.auth, 'x-request-id': queue } });
+    expect(listed.statusCode).toBe(200);
+    const people = listed.json().items.map((d: { participant: { id: string } }) => d.participant.id) as string[];
+    const [queueRow] = await rowsOf(queue);
+    expect([...(queueRow!.subjectIds ?? [])].sort()).toEqual([...new Set(people)].sort());
   });
 
   it('records refused and failed attempts with their outcome', async () => {
@@ -181,13 +194,16 @@ describe('writes and reads', () => {
     expect(await rowsOf(rid)).toMatchObject([{ action: 'updateParticipant', entityType: 'participant', entityId: null, outcome: 'failed' }]);
   });
 
-  it('answers normally when the trail cannot be written (and records again once it can)', async () => {
+  it('does not show a person’s record when its reading cannot be written to the trail (503), and does again once it can', async () => {
     const { id } = await createParticipant();
     await t.database.db.execute(sql`ALTER TABLE audit_events RENAME TO audit_events_away`);
     try {
       const res = await t.app.inject({ method: 'GET', url: `/v1/participants/${id}`, headers: coordinator.auth });
-      expect(res.statusCode).toBe(200);
-      expect(res.json().id).toBe(id);
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.headers['retry-after']).toBe('10');
+      expect(res.json()).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+      expect(res.body).not.toContain('Quinn');
     } finally {
       await t.database.db.execute(sql`ALTER TABLE audit_events_away RENAME TO audit_events`);
     }

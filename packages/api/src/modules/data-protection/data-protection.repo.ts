@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, notInArray, or, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, inArray, isNotNull, isNull, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
   attendance,
@@ -93,7 +93,7 @@ export async function listAttendanceOf(db: Db, enrolmentIds: string[]) {
     .orderBy(asc(cohortSessions.startsAt));
 }
 
-/** The audit trail about the person's record (reads and changes), oldest first, with staff names. */
+/** The audit trail about the person's record (reads and changes, and lists that showed them), oldest first, with staff names. */
 export async function listAccessEvents(db: Db, participantId: string) {
   return db
     .select({
@@ -106,7 +106,12 @@ export async function listAccessEvents(db: Db, participantId: string) {
     })
     .from(auditEvents)
     .leftJoin(users, and(eq(auditEvents.actorKind, 'staff'), eq(users.id, auditEvents.actorId)))
-    .where(and(eq(auditEvents.entityType, 'participant'), eq(auditEvents.entityId, participantId)))
+    .where(
+      or(
+        and(eq(auditEvents.entityType, 'participant'), eq(auditEvents.entityId, participantId)),
+        arrayContains(auditEvents.subjectIds, [participantId]),
+      ),
+    )
     .orderBy(asc(auditEvents.at), asc(auditEvents.id));
 }
 

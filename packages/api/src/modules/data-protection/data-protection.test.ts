@@ -286,6 +286,10 @@ describe('subject access export', () => {
     const enrolmentId = enrolled.json().id as string;
     expect((await inject('PUT', `/v1/sessions/${sessions[0]!.id}/attendance`, coordinator.auth, [{ enrolmentId, status: 'present' }])).statusCode).toBe(200);
     expect((await inject('GET', `/v1/participants/${id}`, coordinator.auth)).statusCode).toBe(200);
+    // Lists that showed them are reads of them too: the cohort's roster, a search.
+    expect((await inject('GET', `/v1/cohorts/${cohort.id}/enrolments`, coordinator.auth)).statusCode).toBe(200);
+    const [person] = await t.database.db.select().from(participants).where(eq(participants.id, id));
+    expect((await inject('GET', `/v1/participants?q=${encodeURIComponent(person!.lastName)}`, lead.auth)).json().items).toHaveLength(1);
 
     const res = await inject('GET', `/v1/participants/${id}/export`, admin.auth);
     expect(res.statusCode).toBe(200);
@@ -303,7 +307,10 @@ describe('subject access export', () => {
     expect(data.referrals).toEqual([]);
     const reads = data.accessLog.filter((e: { action: string }) => e.action === 'getParticipant');
     expect(reads).toEqual([expect.objectContaining({ actor: { kind: 'staff', id: coordinator.id, name: 'Cora Coordinator' }, outcome: 'success' })]);
-    expect(data.accessLog.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['createParticipant', 'createDeclaration', 'listParticipantDeclarations']));
+    expect(data.accessLog.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['createParticipant', 'createDeclaration', 'listParticipantDeclarations', 'listCohortEnrolments', 'listParticipants']),
+    );
+    expect(data.accessLog.find((e: { action: string }) => e.action === 'listParticipants').actor).toMatchObject({ id: lead.id });
     // The export itself is on the trail.
     const trail = (await inject('GET', `/v1/audit-events?entityType=participant&entityId=${id}&action=exportParticipant`, admin.auth)).json();
     expect(trail.items).toEqual([expect.objectContaining({ actorId: admin.id, outcome: 'success' })]);

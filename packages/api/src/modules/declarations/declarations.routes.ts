@@ -15,7 +15,7 @@ import {
 } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { STAFF_PROBLEMS, problems } from '../../lib/responses';
-import { auditedWrite } from '../../plugins/audit';
+import { auditedWrite, peopleInItems } from '../../plugins/audit';
 import { staffOf } from '../../plugins/auth';
 import {
   createDeclarationVersion,
@@ -133,7 +133,8 @@ export const declarationsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app,
   app.get(
     '/v1/declarations',
     {
-      config: { access: { action: 'declarations:read' } },
+      // Names beside outcomes and reasons: a read of each person shown.
+      config: { access: { action: 'declarations:read' }, audit: 'read', auditPeople: peopleInItems((d) => d.participant?.id) },
       schema: {
         operationId: 'listDeclarationQueue',
         tags,

@@ -15,7 +15,7 @@ import {
 } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { STAFF_PROBLEMS, problems } from '../../lib/responses';
-import { auditedWrite } from '../../plugins/audit';
+import { auditedWrite, peopleInItems } from '../../plugins/audit';
 import { staffOf } from '../../plugins/auth';
 import {
   acceptOffer,
@@ -71,7 +71,7 @@ export const enrolmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, {
   app.get(
     '/v1/cohorts/:id/enrolments',
     {
-      config: { access: { action: 'enrolments:read' }, audit: 'read' },
+      config: { access: { action: 'enrolments:read' }, audit: 'read', auditPeople: peopleInItems((e) => e.participant?.id) },
       schema: {
         operationId: 'listCohortEnrolments',
         tags,

@@ -11,7 +11,7 @@ import {
 } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { STAFF_PROBLEMS, problems } from '../../lib/responses';
-import { auditedWrite } from '../../plugins/audit';
+import { auditedWrite, peopleInItems } from '../../plugins/audit';
 import { staffOf } from '../../plugins/auth';
 import { changeParticipant, createParticipant, getParticipant, listParticipantPage } from './participants.service';
 
@@ -39,7 +39,7 @@ export const participantsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app,
   app.get(
     '/v1/participants',
     {
-      config: { access: { action: 'participants:read' } },
+      config: { access: { action: 'participants:read' }, audit: 'read', auditPeople: peopleInItems((p) => p.id) },
       schema: {
         operationId: 'listParticipants',
         tags,

@@ -20,10 +20,11 @@ const queryClient = createQueryClient();
 const router = createAppRouter(queryClient);
 
 // However a session ends, nothing read under it stays in memory, and the person lands on sign-in;
-// when it ran out (rather than being ended on purpose) they come back to where they were.
+// when it ran out (rather than being ended on purpose) they come back to the page they were on (its
+// path only: a search's `q` holds a name or an address, which has no place in the sign-in link).
 onSessionEnded((reason) => {
   queryClient.clear();
-  const here = router.state.location.href;
+  const here = router.state.location.pathname;
   void router.navigate({
     to: '/sign-in',
     search: reason === 'expired' && here !== '/' && !here.startsWith('/sign-in') ? { redirect: here } : {},

@@ -1,6 +1,7 @@
-// Half-filled forms survive the session ending: what has been typed is kept in this tab's
-// sessionStorage (gone when the tab closes) and restored after signing in again, for the same
-// person only. A deliberate sign-out clears every draft. Callers decide what goes in a draft:
+// Half-filled forms survive the session expiring: what has been typed is written to this tab's
+// sessionStorage (gone when the tab closes) when the session expires, and put back (and removed from
+// storage) after signing in again, for the same person only. Nothing is kept while typing, and a
+// form closed any other way leaves nothing. A deliberate sign-out clears every draft. Callers decide what goes in a draft:
 // declaration answers never do (too sensitive to keep in the browser).
 import { useCallback, useEffect, useState } from 'react';
 import { getSession, onSessionEnded } from './session';
@@ -47,31 +48,46 @@ export function readDraft<T>(key: string): T | null {
   }
 }
 
-export function writeDraft<T>(key: string, value: T): void {
-  const userId = currentUserId();
-  if (!userId) return;
-  try {
-    storage()?.setItem(PREFIX + key, JSON.stringify({ userId, value } satisfies StoredDraft<T>));
-  } catch {
-    // Storage full or blocked: the form still works, only the safety net is missing.
-  }
-}
-
 export function removeDraft(key: string): void {
   storage()?.removeItem(PREFIX + key);
 }
 
+/** The drafts of the forms open now: kept in memory, written to storage only if the session expires. */
+const open = new Map<string, { userId: string; value: () => unknown }>();
+
+onSessionEnded((reason) => {
+  if (reason !== 'expired') return;
+  for (const [key, draft] of open) {
+    try {
+      storage()?.setItem(PREFIX + key, JSON.stringify({ userId: draft.userId, value: draft.value() } satisfies StoredDraft<unknown>));
+    } catch {
+      // Storage full or blocked: the form still works, only the safety net is missing.
+    }
+  }
+});
+
 /**
- * Form state that is also written to the tab's draft store while the person types. Returns the
- * value, a setter, whether it was restored from a draft, and `discard` (after saving).
+ * Form state that survives the session expiring: what has been typed stays in memory while the form
+ * is open, goes to the tab's storage only when the session expires (to be put back after signing in
+ * again), and leaves storage as soon as it is put back. A form closed any other way leaves nothing
+ * behind. Returns the value, a setter, whether it was restored from a draft, and `discard` (after saving).
  */
 export function useFormDraft<T extends object>(key: string, initial: T) {
-  const [restored] = useState(() => readDraft<T>(key));
+  const [restored] = useState(() => {
+    const draft = readDraft<T>(key);
+    removeDraft(key);
+    return draft;
+  });
   const [value, setValue] = useState<T>(() => (restored ? { ...initial, ...restored } : initial));
-  const [dirty, setDirty] = useState(false);
+  const [dirty, setDirty] = useState(restored !== null);
 
   useEffect(() => {
-    if (dirty) writeDraft(key, value);
+    const userId = currentUserId();
+    if (!dirty || !userId) return;
+    open.set(key, { userId, value: () => value });
+    return () => {
+      open.delete(key);
+    };
   }, [dirty, key, value]);
 
   const update = useCallback((next: T | ((previous: T) => T)) => {
@@ -81,6 +97,7 @@ export function useFormDraft<T extends object>(key: string, initial: T) {
 
   const discard = useCallback(() => {
     setDirty(false);
+    open.delete(key);
     removeDraft(key);
   }, [key]);
 

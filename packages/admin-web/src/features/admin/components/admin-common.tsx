@@ -42,22 +42,7 @@ export function ListError({ query, what }: { query: ListQuery; what: string }) {
   );
 }
 
-interface PagedQuery {
-  hasNextPage: boolean;
-  isFetchingNextPage: boolean;
-  fetchNextPage: () => unknown;
-}
-
-export function ShowMore({ query, label = 'Show more' }: { query: PagedQuery; label?: string }) {
-  if (!query.hasNextPage) return null;
-  return (
-    <div className="list-more">
-      <Button variant="secondary" onPress={() => void query.fetchNextPage()} isPending={query.isFetchingNextPage} pendingLabel="Loading more…">
-        {label}
-      </Button>
-    </div>
-  );
-}
+export { ShowMore } from '../../../components/ui/show-more';
 
 export interface OneTimeSecretProps {
   title: string;

@@ -131,18 +131,23 @@ describe('ParticipantForm', () => {
     const u = userEvent.setup({ delay: null });
     await u.type(await screen.findByLabelText('First name'), 'Alex');
     await u.type(screen.getByLabelText('E-mail address'), 'alex@example.org');
-    first.unmount();
+    // Typing keeps nothing in the browser's storage; the session expiring does.
+    expect(sessionStorage.length).toBe(0);
     endSession('expired');
+    first.unmount();
+    expect(sessionStorage.length).toBe(1);
 
     startSession({ accessToken: 't2', user: { id: 'u1', email: 's@example.org', name: 'Sam Carter', roles: ['coordinator'] } });
     const again = await renderWithRouter(<ParticipantForm onSaved={vi.fn()} />);
     expect(await screen.findByLabelText('First name')).toHaveValue('Alex');
     expect(screen.getByLabelText('E-mail address')).toHaveValue('alex@example.org');
     expect(screen.getByText(/has been put back/)).toBeInTheDocument();
-    again.unmount();
+    // Put back, it leaves storage.
+    expect(sessionStorage.length).toBe(0);
 
     // Someone else signing in on this tab does not see it.
     endSession('expired');
+    again.unmount();
     startSession({ accessToken: 't3', user: { id: 'u2', email: 'o@example.org', name: 'Other', roles: ['coordinator'] } });
     const other = await renderWithRouter(<ParticipantForm onSaved={vi.fn()} />);
     expect(await screen.findByLabelText('First name')).toHaveValue('');
@@ -151,5 +156,21 @@ describe('ParticipantForm', () => {
     // Signing out on purpose forgets every draft.
     endSession('signed-out');
     expect(sessionStorage.length).toBe(0);
+  });
+
+  it('leaves nothing behind when the form is closed while signed in', async () => {
+    stubApi({});
+    const form = await renderWithRouter(<ParticipantForm onSaved={vi.fn()} />);
+    const u = userEvent.setup({ delay: null });
+    await u.type(await screen.findByLabelText('First name'), 'Alex');
+    form.unmount(); // e.g. a link elsewhere
+    expect(sessionStorage.length).toBe(0);
+    endSession('expired');
+    expect(sessionStorage.length).toBe(0);
+
+    startSession({ accessToken: 't4', user: { id: 'u1', email: 's@example.org', name: 'Sam Carter', roles: ['coordinator'] } });
+    await renderWithRouter(<ParticipantForm onSaved={vi.fn()} />);
+    expect(await screen.findByLabelText('First name')).toHaveValue('');
+    expect(screen.queryByText(/has been put back/)).not.toBeInTheDocument();
   });
 });

@@ -16,6 +16,7 @@ import { Button } from '../../../components/ui/button';
 import { Loading } from '../../../components/ui/loading';
 import { Notice } from '../../../components/ui/notice';
 import { Select } from '../../../components/ui/select';
+import { ShowMore } from '../../../components/ui/show-more';
 import { showToast } from '../../../components/ui/toast';
 import { describeProblem } from '../../../lib/form-errors';
 import { useSession } from '../../../lib/session';
@@ -182,6 +183,7 @@ export function ReferralsInbox({ status, onStatus }: { status: ReferralStatus | 
           </ul>
         )
       ) : null}
+      <ShowMore query={referrals} label="Show older referrals" />
       <MarkEnrolledDialog referral={enrolling} onClose={() => setEnrolling(null)} />
       <ConfirmDialog
         isOpen={pending !== null}

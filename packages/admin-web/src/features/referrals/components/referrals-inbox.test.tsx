@@ -1,0 +1,52 @@
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { endSession, startSession } from '../../../lib/session';
+import { json, stubApi } from '../../../test/fake-api';
+import { renderWithRouter } from '../../../test/render-with-router';
+import type { StaffReferral } from '../api/list-referrals';
+import { ReferralsInbox } from './referrals-inbox';
+
+function referral(n: number): StaffReferral {
+  return {
+    id: `33333333-3333-4333-8333-${String(n).padStart(12, '0')}`,
+    status: 'received',
+    cohort: null,
+    createdAt: '2027-01-10T10:00:00Z',
+    updatedAt: '2027-01-10T10:00:00Z',
+    statusChangedAt: '2027-01-10T10:00:00Z',
+    partner: { id: '66666666-6666-4666-8666-666666666666', name: 'Probation North' },
+    person: { firstName: 'Person', lastName: `Number${n}`, email: `p${n}@example.org`, phone: null },
+    relationship: 'partner',
+    consentToShare: true,
+    referrer: { name: 'Pat Officer', email: 'pat@probation.example', phone: null },
+    note: null,
+    declineReason: null,
+    participantId: null,
+    enrolmentId: null,
+  };
+}
+
+describe('the referrals inbox', () => {
+  beforeEach(() => startSession({ accessToken: 't', user: { id: 'u', email: 's@example.org', name: 'S', roles: ['coordinator'] } }));
+  afterEach(() => endSession('signed-out'));
+
+  it('reaches older referrals page by page', async () => {
+    const api = stubApi({
+      'GET /v1/referrals': (request) =>
+        new URL(request.url).searchParams.get('cursor') === 'page-2'
+          ? json({ items: [referral(2)], nextCursor: null })
+          : json({ items: [referral(1)], nextCursor: 'page-2' }),
+    });
+    await renderWithRouter(<ReferralsInbox status={undefined} onStatus={() => undefined} />);
+    expect(await screen.findByText(/Number1/)).toBeInTheDocument();
+    expect(screen.queryByText(/Number2/)).not.toBeInTheDocument();
+
+    await userEvent.setup({ delay: null }).click(screen.getByRole('button', { name: 'Show older referrals' }));
+    expect(await screen.findByText(/Number2/)).toBeInTheDocument();
+    expect(screen.getByText(/Number1/)).toBeInTheDocument();
+    // The last page is in: nothing more to ask for.
+    expect(screen.queryByRole('button', { name: 'Show older referrals' })).not.toBeInTheDocument();
+    expect(api.requests.map((r) => new URL(r.url).searchParams.get('cursor')).at(-1)).toBe('page-2');
+  });
+});

@@ -37,6 +37,8 @@ export const outboxMessages = pgTable(
     topic: text('topic').notNull(),
     /** E-mail: the address. Webhook: null. */
     recipient: text('recipient'),
+    /** The participant an e-mail is to (erasure finds their messages by it, whatever address they had then). */
+    participantId: uuid('participant_id'),
     partnerId: uuid('partner_id').references(() => partners.id),
     subscriptionId: uuid('subscription_id').references(() => webhookSubscriptions.id),
     /** E-mail: the rendered { subject, text, html }. Webhook: the exact JSON body sent (same on every attempt). */
@@ -57,6 +59,7 @@ export const outboxMessages = pgTable(
     check('outbox_messages_kind_valid', sql`${t.kind} IN ('email','webhook')`),
     check('outbox_messages_status_valid', sql`${t.status} IN ('pending','delivered','held','failed','cancelled')`),
     check('outbox_messages_target', sql`(${t.kind} = 'email' AND ${t.recipient} IS NOT NULL) OR (${t.kind} = 'webhook' AND ${t.subscriptionId} IS NOT NULL)`),
+    index('outbox_messages_participant_idx').on(t.participantId),
     index('outbox_messages_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index('outbox_messages_status_idx').on(t.status, t.createdAt),
     index('outbox_messages_subscription_idx').on(t.subscriptionId, t.createdAt),

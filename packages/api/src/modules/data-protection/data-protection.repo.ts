@@ -230,11 +230,12 @@ export async function blankReferrals(db: Db, participantId: string, now: Date): 
 const OUTBOX_ERASED_NOTE = 'The recipient’s details were erased.';
 
 /**
- * E-mails to the person in the outbox: the address replaced by the tombstone's, the rendered message
- * (which carries their name and session details) removed, any error text (which may quote the
- * address) removed, and whatever was still waiting cancelled. Answers how many messages.
+ * E-mails to the person in the outbox (written for them, to whatever address they had then, or to
+ * their address now): the address replaced by the tombstone's, the rendered message (which carries
+ * their name and session details) removed, any error text (which may quote the address) removed, and
+ * whatever was still waiting cancelled. Answers how many messages.
  */
-export async function blankOutboxEmails(db: Db, email: string, replacement: string, now: Date): Promise<number> {
+export async function blankOutboxEmails(db: Db, participantId: string, email: string, replacement: string, now: Date): Promise<number> {
   const rows = await db
     .update(outboxMessages)
     .set({
@@ -244,7 +245,12 @@ export async function blankOutboxEmails(db: Db, email: string, replacement: stri
       lastError: sql`CASE WHEN ${outboxMessages.status} IN ('pending','held') OR ${outboxMessages.lastError} IS NOT NULL THEN ${OUTBOX_ERASED_NOTE} ELSE NULL END`,
       updatedAt: now,
     })
-    .where(and(eq(outboxMessages.kind, 'email'), sql`lower(${outboxMessages.recipient}) = lower(${email})`))
+    .where(
+      and(
+        eq(outboxMessages.kind, 'email'),
+        or(eq(outboxMessages.participantId, participantId), sql`lower(${outboxMessages.recipient}) = lower(${email})`),
+      ),
+    )
     .returning({ id: outboxMessages.id });
   if (rows.length > 0) {
     await db

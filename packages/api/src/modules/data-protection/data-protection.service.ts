@@ -151,7 +151,7 @@ async function eraseWithin(tx: Db, participantId: string, now: Date): Promise<Er
   const erasedReferrals = await blankReferrals(tx, participantId, now);
   const row = await tombstoneParticipant(tx, participantId, now);
   if (!row?.erasedAt) throw new Error('tombstone not written');
-  await blankOutboxEmails(tx, current.email, row.email, now);
+  await blankOutboxEmails(tx, participantId, current.email, row.email, now);
   // Each referring partner is told (thin webhook, the referral id only), in this transaction.
   for (const referral of erasedReferrals) await onReferralErased(tx, referral, now);
   return { id: row.id, erasedAt: row.erasedAt.toISOString() };

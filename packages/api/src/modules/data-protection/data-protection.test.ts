@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { declarations, enrolments, participants, safeguardingConcerns } from '../../db/schema/index';
+import { declarations, enrolments, outboxMessages, participants, safeguardingConcerns } from '../../db/schema/index';
 import { DecryptionError, SHREDDED, activeKeyring, createKeyring, initEncryption, keyIdOf, type Keyring } from '../../lib/encryption';
 import { buildTestApp, type TestApp } from '../../test/build-test-app';
 import { createOpenCohort, setCohort } from '../../test/factories';
@@ -367,6 +367,32 @@ describe('erasure', () => {
     expectProblem(await inject('POST', `/v1/participants/${id}/erase`, admin.auth), 404, 'NOT_FOUND');
     const trail = (await inject('GET', `/v1/audit-events?entityType=participant&entityId=${id}&limit=100`, admin.auth)).json();
     expect(trail.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['eraseParticipant', 'createParticipant']));
+  });
+});
+
+describe('erasure and the outbox', () => {
+  it('blanks the e-mails written to the person at an address they no longer have', async () => {
+    const { id } = await reviewedParticipant();
+    const { cohort } = await createOpenCohort(t);
+    const enrolled = await inject('POST', `/v1/cohorts/${cohort.id}/enrolments`, coordinator.auth, { participantId: id });
+    expect(enrolled.statusCode).toBe(201);
+    const [before] = await t.database.db.select().from(participants).where(eq(participants.id, id));
+    const oldAddress = before!.email;
+    const changed = await t.app.inject({ method: 'PATCH', url: `/v1/participants/${id}`, payload: { email: `new-${randomUUID().slice(0, 6)}@example.org` }, headers: coordinator.auth });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect((await inject('POST', `/v1/enrolments/${enrolled.json().id}/withdraw`, coordinator.auth, { reason: 'Moving' })).statusCode).toBe(200);
+    const toOld = await t.database.db.select().from(outboxMessages).where(eq(outboxMessages.recipient, oldAddress));
+    expect(toOld.map((m) => m.topic)).toContain('enrolment_confirmed');
+
+    expect((await inject('POST', `/v1/participants/${id}/erase`, admin.auth)).statusCode).toBe(200);
+    const left = await t.database.db.select().from(outboxMessages).where(eq(outboxMessages.participantId, id));
+    expect(left.length).toBeGreaterThan(0);
+    for (const m of left) {
+      expect(m.recipient).toBe(`erased+${id}@invalid`);
+      expect(m.payload).toEqual({ erased: true });
+      expect(m.status).not.toBe('pending');
+    }
+    expect(await t.database.db.select().from(outboxMessages).where(eq(outboxMessages.recipient, oldAddress))).toEqual([]);
   });
 });
 

@@ -17,7 +17,7 @@ export async function findRecipient(db: Db, participantId: string): Promise<{ em
 export async function listRecipientsOfEnrolments(db: Db, enrolmentIds: string[]) {
   if (enrolmentIds.length === 0) return [];
   return db
-    .select({ enrolmentId: enrolments.id, email: participants.email, firstName: participants.firstName, refundDue: enrolments.refundDue })
+    .select({ enrolmentId: enrolments.id, participantId: participants.id, email: participants.email, firstName: participants.firstName, refundDue: enrolments.refundDue })
     .from(enrolments)
     .innerJoin(participants, eq(participants.id, enrolments.participantId))
     .where(and(inArray(enrolments.id, enrolmentIds), isNull(participants.erasedAt)))
@@ -66,7 +66,7 @@ export async function listSessionsStartingBetween(db: Db, now: Date, until: Date
 /** Confirmed enrolments of the cohort (people not erased) that have had no reminder for this session yet. */
 export async function listUnremindedConfirmed(db: Db, cohortId: string, sessionId: string) {
   return db
-    .select({ enrolmentId: enrolments.id, email: participants.email, firstName: participants.firstName })
+    .select({ enrolmentId: enrolments.id, participantId: participants.id, email: participants.email, firstName: participants.firstName })
     .from(enrolments)
     .innerJoin(participants, eq(participants.id, enrolments.participantId))
     .where(

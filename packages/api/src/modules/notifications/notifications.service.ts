@@ -55,7 +55,7 @@ export async function mailEnrolmentStatus(ctx: EnrolmentChangeContext, enrolment
   if (!to) return;
   const { firstName } = to;
   if (closed) {
-    await enqueue(tx, { kind: 'email', to: to.email, template: 'waitlist_closed', data: { firstName } }, now);
+    await enqueue(tx, { kind: 'email', to: to.email, participantId: enrolment.participantId, template: 'waitlist_closed', data: { firstName } }, now);
     return;
   }
   switch (status) {
@@ -65,6 +65,7 @@ export async function mailEnrolmentStatus(ctx: EnrolmentChangeContext, enrolment
         {
           kind: 'email',
           to: to.email,
+          participantId: enrolment.participantId,
           template: 'enrolment_confirmed',
           data: { firstName, sessions: await sessionTimesOf(ctx), deliveryMode: cohort.deliveryMode, venue: cohort.venue, joiningLink: cohort.joiningLink },
         },
@@ -73,19 +74,19 @@ export async function mailEnrolmentStatus(ctx: EnrolmentChangeContext, enrolment
       return;
     case 'waitlisted': {
       const position = known.waitlistPosition ?? (await waitlistPositionOf(tx, enrolment));
-      await enqueue(tx, { kind: 'email', to: to.email, template: 'waitlisted', data: { firstName, position } }, now);
+      await enqueue(tx, { kind: 'email', to: to.email, participantId: enrolment.participantId, template: 'waitlisted', data: { firstName, position } }, now);
       return;
     }
     case 'offered':
       if (!enrolment.offerExpiresAt) throw new Error('an offer without an expiry');
       await enqueue(
         tx,
-        { kind: 'email', to: to.email, template: 'seat_offered', data: { firstName, offerExpiresAt: enrolment.offerExpiresAt, sessions: await sessionTimesOf(ctx) } },
+        { kind: 'email', to: to.email, participantId: enrolment.participantId, template: 'seat_offered', data: { firstName, offerExpiresAt: enrolment.offerExpiresAt, sessions: await sessionTimesOf(ctx) } },
         now,
       );
       return;
     case 'expired':
-      await enqueue(tx, { kind: 'email', to: to.email, template: 'offer_expired', data: { firstName } }, now);
+      await enqueue(tx, { kind: 'email', to: to.email, participantId: enrolment.participantId, template: 'offer_expired', data: { firstName } }, now);
       return;
   }
 }
@@ -96,7 +97,7 @@ export async function mailCohortCancelled(tx: Db, cohort: CohortRow, removedEnro
   for (const p of people) {
     await enqueue(
       tx,
-      { kind: 'email', to: p.email, template: 'cohort_cancelled', data: { firstName: p.firstName, firstSessionAt: cohort.firstSessionAt, refundDue: p.refundDue } },
+      { kind: 'email', to: p.email, participantId: p.participantId, template: 'cohort_cancelled', data: { firstName: p.firstName, firstSessionAt: cohort.firstSessionAt, refundDue: p.refundDue } },
       now,
     );
   }

@@ -22,6 +22,7 @@ export async function sendSessionReminders(db: Db, now: Date): Promise<number> {
           {
             kind: 'email',
             to: p.email,
+            participantId: p.participantId,
             template: 'session_reminder',
             data: {
               firstName: p.firstName,

@@ -11,7 +11,7 @@ export type WebhookSubscriptionRow = typeof webhookSubscriptions.$inferSelect;
 
 /** A message ready to be written: an e-mail already rendered, or a webhook event for a partner's subscriptions. */
 export type OutboxWrite =
-  | { kind: 'email'; topic: string; recipient: string; payload: Record<string, unknown>; isNotice: boolean }
+  | { kind: 'email'; topic: string; recipient: string; participantId: string | null; payload: Record<string, unknown>; isNotice: boolean }
   | { kind: 'webhook'; partnerId: string; topic: WebhookEvent; payload: Record<string, unknown> };
 
 /** Subscriptions of a partner to an event that still take deliveries (not deleted, not disabled). */
@@ -34,8 +34,8 @@ export function outboxInsert(write: Pick<OutboxWrite, 'kind'>, prefix: string): 
   const p = (name: string) => sql.placeholder(`${prefix}${name}`);
   const at = sql`${sql.placeholder('at')}::timestamptz`;
   if (write.kind === 'email') {
-    return sql`insert into ${outboxMessages} (kind, topic, recipient, payload, is_notice, next_attempt_at, created_at, updated_at)
-      values ('email', ${p('topic')}::text, ${p('recipient')}::text, ${p('payload')}::jsonb, ${p('isNotice')}::boolean, ${at}, ${at}, ${at})
+    return sql`insert into ${outboxMessages} (kind, topic, recipient, participant_id, payload, is_notice, next_attempt_at, created_at, updated_at)
+      values ('email', ${p('topic')}::text, ${p('recipient')}::text, ${p('participantId')}::uuid, ${p('payload')}::jsonb, ${p('isNotice')}::boolean, ${at}, ${at}, ${at})
       returning id`;
   }
   return sql`insert into ${outboxMessages} (kind, topic, partner_id, subscription_id, payload, next_attempt_at, created_at, updated_at)

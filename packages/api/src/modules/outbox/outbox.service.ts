@@ -9,7 +9,7 @@ import { insertOutboxMessage, listAdminEmails, listMessages, type OutboxMessageR
 
 /** An e-mail from one of the templates in modules/email/templates.ts. */
 export type EmailMessage = {
-  [K in EmailTemplate]: { kind: 'email'; to: string; template: K; data: EmailTemplates[K] };
+  [K in EmailTemplate]: { kind: 'email'; to: string; template: K; data: EmailTemplates[K]; /** When it goes to a participant. */ participantId?: string };
 }[EmailTemplate];
 
 /**
@@ -47,7 +47,14 @@ export async function enqueue(tx: Db, message: OutgoingMessage, now: Date = new 
 export function toOutboxWrite(message: OutgoingMessage, now: Date): OutboxWrite {
   if (message.kind === 'email') {
     const rendered = renderEmail(message.template, message.data as never);
-    return { kind: 'email', topic: message.template, recipient: message.to, payload: { ...rendered }, isNotice: message.template === 'delivery_failed' };
+    return {
+      kind: 'email',
+      topic: message.template,
+      recipient: message.to,
+      participantId: message.participantId ?? null,
+      payload: { ...rendered },
+      isNotice: message.template === 'delivery_failed',
+    };
   }
   const body: WebhookBody = { type: message.topic, timestamp: now.toISOString(), data: message.payload };
   return { kind: 'webhook', partnerId: message.partnerId, topic: message.topic, payload: { ...body } };

@@ -22,6 +22,8 @@ async function main() {
     const verb = dryRun ? 'would be' : 'were';
     console.log(`Participants that ${verb} erased (last cohort ended over ${config.RETENTION_MONTHS} months ago): ${result.participantIds.length}`);
     for (const id of result.participantIds) console.log(`  participant ${id}`);
+    console.log(`Referrals never linked to a participant that ${verb} blanked (unchanged for ${config.RETENTION_MONTHS} months): ${result.referralIds.length}`);
+    for (const id of result.referralIds) console.log(`  referral ${id}`);
     console.log(`Resolved safeguarding concerns that ${verb} deleted (over ${config.SAFEGUARDING_RETENTION_MONTHS} months): ${result.concernIds.length}`);
     for (const id of result.concernIds) console.log(`  safeguarding_concern ${id}`);
     if (dryRun) console.log('Dry run: nothing was changed.');

@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, desc, eq, inArray, isNotNull, isNull, notInArray, or, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, inArray, isNotNull, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
   attendance,
@@ -212,6 +212,28 @@ export async function listReferralsOf(db: Db, participantId: string) {
 
 /** The person's details on referrals linked to them replaced as on the tombstone; answers each referral with its partner. */
 export async function blankReferrals(db: Db, participantId: string, now: Date): Promise<{ id: string; partnerId: string }[]> {
+  return blankReferralsWhere(db, eq(referrals.participantId, participantId), now);
+}
+
+/** A referral already blanked carries its own tombstone address. */
+const notBlanked = sql`${referrals.personEmail} IS DISTINCT FROM ('erased+' || ${referrals.id}::text || '@invalid')`;
+
+/** Referrals that never became anyone's (no participant linked) and have not changed since `cutoff`, not yet blanked. */
+export async function listUnlinkedReferralIdsUnchangedSince(db: Db, cutoff: Date): Promise<string[]> {
+  const rows = await db
+    .select({ id: referrals.id })
+    .from(referrals)
+    .where(and(isNull(referrals.participantId), lt(referrals.statusChangedAt, cutoff), notBlanked))
+    .orderBy(asc(referrals.statusChangedAt), asc(referrals.id));
+  return rows.map((r) => r.id);
+}
+
+/** Those referrals blanked (re-checked in the statement); answers each with its partner. */
+export async function blankUnlinkedReferralsUnchangedSince(db: Db, cutoff: Date, now: Date): Promise<{ id: string; partnerId: string }[]> {
+  return blankReferralsWhere(db, and(isNull(referrals.participantId), lt(referrals.statusChangedAt, cutoff), notBlanked)!, now);
+}
+
+async function blankReferralsWhere(db: Db, where: SQL, now: Date): Promise<{ id: string; partnerId: string }[]> {
   const rows = await db
     .update(referrals)
     .set({
@@ -222,7 +244,7 @@ export async function blankReferrals(db: Db, participantId: string, now: Date): 
       note: null,
       updatedAt: now,
     })
-    .where(eq(referrals.participantId, participantId))
+    .where(where)
     .returning({ id: referrals.id, partnerId: referrals.partnerId });
   return rows;
 }

@@ -17,6 +17,7 @@ import {
   allowErasure,
   blankOutboxEmails,
   blankReferrals,
+  blankUnlinkedReferralsUnchangedSince,
   blankEnrolmentNotes,
   findDeclarationVersions,
   findParticipantIncludingErased,
@@ -30,6 +31,7 @@ import {
   liveEnrolmentIds,
   shredDeclarations,
   tombstoneParticipant,
+  listUnlinkedReferralIdsUnchangedSince,
 } from './data-protection.repo';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -178,6 +180,7 @@ export function monthsBefore(now: Date, months: number): Date {
 
 export const RETENTION_ERASURE_ACTION = 'participant.erased_by_retention';
 export const RETENTION_CONCERN_DELETION_ACTION = 'safeguardingConcern.deleted_by_retention';
+export const RETENTION_REFERRAL_ACTION = 'referral.erased_by_retention';
 
 export interface RetentionOptions {
   dryRun: boolean;
@@ -236,18 +239,44 @@ export async function deleteExpiredSafeguardingConcerns(
   });
 }
 
+/**
+ * Referrals that never became anyone's enrolment (no participant linked: received, contacted,
+ * declined or withdrawn) and have not changed for `retentionMonths` (RETENTION_MONTHS): the referred
+ * person's details and the note are blanked as on erasure, and the partner is told (referral.erased).
+ * Linked referrals follow their participant.
+ */
+export async function eraseExpiredReferrals(
+  db: Db,
+  now: Date,
+  { dryRun, retentionMonths = 24 }: RetentionOptions,
+): Promise<{ referralIds: string[]; referralsErased: number }> {
+  const cutoff = monthsBefore(now, retentionMonths);
+  if (dryRun) return { referralIds: await listUnlinkedReferralIdsUnchangedSince(db, cutoff), referralsErased: 0 };
+  return db.transaction(async (tx) => {
+    const erased = await blankUnlinkedReferralsUnchangedSince(tx, cutoff, now);
+    for (const referral of erased) {
+      await onReferralErased(tx, referral, now);
+      await recordAuditEvent(tx, { actorKind: 'system', action: RETENTION_REFERRAL_ACTION, entityType: 'referral', entityId: referral.id, outcome: 'success' });
+    }
+    return { referralIds: erased.map((r) => r.id), referralsErased: erased.length };
+  });
+}
+
 export interface RetentionRun {
   participantIds: string[];
   erased: number;
   concernIds: string[];
   deleted: number;
+  referralIds: string[];
+  referralsErased: number;
 }
 
-/** Both retention rules with the configured periods. */
+/** Every retention rule with the configured periods. */
 export async function runRetention(db: Db, config: Pick<Config, 'RETENTION_MONTHS' | 'SAFEGUARDING_RETENTION_MONTHS'>, now: Date, opts: { dryRun: boolean }): Promise<RetentionRun> {
   const people = await eraseExpiredParticipants(db, now, { dryRun: opts.dryRun, retentionMonths: config.RETENTION_MONTHS });
+  const referrals = await eraseExpiredReferrals(db, now, { dryRun: opts.dryRun, retentionMonths: config.RETENTION_MONTHS });
   const concerns = await deleteExpiredSafeguardingConcerns(db, now, { dryRun: opts.dryRun, retentionMonths: config.SAFEGUARDING_RETENTION_MONTHS });
-  return { ...people, ...concerns };
+  return { ...people, ...referrals, ...concerns };
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -261,7 +290,7 @@ export function retentionJob(db: Db, config: Pick<Config, 'RETENTION_MONTHS' | '
       if (now.getTime() - lastRunAt < DAY_MS) return 0;
       lastRunAt = now.getTime();
       const result = await runRetention(db, config, now, { dryRun: false });
-      return result.erased + result.deleted;
+      return result.erased + result.deleted + result.referralsErased;
     },
   };
 }

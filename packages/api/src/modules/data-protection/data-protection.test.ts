@@ -1,12 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { declarations, enrolments, outboxMessages, participants, safeguardingConcerns } from '../../db/schema/index';
+import { declarations, enrolments, outboxMessages, participants, referrals, safeguardingConcerns } from '../../db/schema/index';
 import { DecryptionError, SHREDDED, activeKeyring, createKeyring, initEncryption, keyIdOf, type Keyring } from '../../lib/encryption';
 import { buildTestApp, type TestApp } from '../../test/build-test-app';
 import { createOpenCohort, setCohort } from '../../test/factories';
 import { decodeAnswers } from '../declarations/answers-codec';
-import { RETENTION_ERASURE_ACTION, eraseExpiredParticipants, deleteExpiredSafeguardingConcerns, monthsBefore } from './data-protection.service';
+import {
+  RETENTION_ERASURE_ACTION,
+  RETENTION_REFERRAL_ACTION,
+  deleteExpiredSafeguardingConcerns,
+  eraseExpiredParticipants,
+  eraseExpiredReferrals,
+  monthsBefore,
+} from './data-protection.service';
 import { rotateEncryptionKey } from './key-rotation';
 import { createDeclaredParticipant } from './test-helpers';
 
@@ -431,6 +438,34 @@ describe('retention', () => {
     expect((await inject('GET', `/v1/participants/${current}`, coordinator.auth)).statusCode).toBe(200);
     const trail = (await inject('GET', `/v1/audit-events?entityType=participant&entityId=${old}&action=${RETENTION_ERASURE_ACTION}`, admin.auth)).json();
     expect(trail.items).toEqual([expect.objectContaining({ actorKind: 'system', outcome: 'success' })]);
+  });
+
+  it('referrals that never became anyone’s are blanked once unchanged for the period; a linked one follows its person', async () => {
+    const partner = await partnerWithKey();
+    const refer = async () => (await inject('POST', '/v1/referrals', { authorization: `Bearer ${partner.key}` }, referralBody())).json().id as string;
+    const [stale, recent, linked] = [await refer(), await refer(), await refer()];
+    const { id: person } = await reviewedParticipant();
+    await t.database.db.update(referrals).set({ participantId: person }).where(eq(referrals.id, linked));
+    const later = new Date(Date.now() + (24 * 31 + 10) * DAY);
+    // `recent` changed status just before `later`: within the period.
+    await t.database.db.update(referrals).set({ statusChangedAt: new Date(later.getTime() - 30 * DAY) }).where(eq(referrals.id, recent));
+
+    const dry = await eraseExpiredReferrals(t.database.db, later, { dryRun: true, retentionMonths: 24 });
+    expect(dry.referralIds).toContain(stale);
+    expect(dry.referralIds).not.toContain(recent);
+    expect(dry.referralIds).not.toContain(linked);
+    expect((await inject('GET', `/v1/referrals/${stale}`, coordinator.auth)).json().person.lastName).toBe('Notewright');
+
+    const run = await eraseExpiredReferrals(t.database.db, later, { dryRun: false, retentionMonths: 24 });
+    expect(run.referralIds).toContain(stale);
+    const blanked = (await inject('GET', `/v1/referrals/${stale}`, coordinator.auth)).json();
+    expect(blanked).toMatchObject({ person: { firstName: 'Erased', lastName: 'Erased', email: `erased+${stale}@invalid`, phone: null }, note: null });
+    expect((await inject('GET', `/v1/referrals/${recent}`, coordinator.auth)).json().note).toBe(PARTNER_NOTE);
+    expect((await inject('GET', `/v1/referrals/${linked}`, coordinator.auth)).json().person.lastName).toBe('Notewright');
+    const trail = (await inject('GET', `/v1/audit-events?entityType=referral&entityId=${stale}&action=${RETENTION_REFERRAL_ACTION}`, admin.auth)).json();
+    expect(trail.items).toEqual([expect.objectContaining({ actorKind: 'system', outcome: 'success' })]);
+    // Done once: a second run finds nothing more to blank.
+    expect((await eraseExpiredReferrals(t.database.db, later, { dryRun: true, retentionMonths: 24 })).referralIds).not.toContain(stale);
   });
 
   it('resolved safeguarding concerns follow their own period; open ones stay', async () => {

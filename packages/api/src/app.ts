@@ -39,6 +39,9 @@ export interface AppDeps {
   secrets: { jwtSecret: string };
 }
 
+/** Trust the nearest `hops` proxies (proxy-addr's hop index counts from the socket): the client is the next address out. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 export async function buildApp({ config, database, secrets }: AppDeps): Promise<FastifyInstance> {
@@ -53,7 +56,7 @@ export async function buildApp({ config, database, secrets }: AppDeps): Promise<
       },
     },
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

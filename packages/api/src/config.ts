@@ -38,7 +38,25 @@ const ConfigSchema = z.object({
         .map((s) => s.trim())
         .filter(Boolean),
     ),
-  TRUST_PROXY: bool(false),
+  /**
+   * Which proxies in front may say who the client is (X-Forwarded-For): a number of hops (1 for one
+   * load balancer), or their addresses / CIDR ranges, comma-separated. `true` trusts every hop, so a
+   * client could name any address it likes (and slip past sign-in throttling): only behind a proxy that
+   * overwrites the header. Default: none.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx): boolean | number | string[] => {
+      const value = (v ?? '').trim();
+      if (value === '' || value === 'false' || value === 'no' || value === '0') return false;
+      if (value === 'true' || value === 'yes') return true;
+      if (/^\d+$/.test(value)) return Number(value);
+      const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+      if (list.every((s) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(s) || ['loopback', 'linklocal', 'uniquelocal'].includes(s))) return list;
+      ctx.addIssue({ code: 'custom', message: 'Use a number of hops (e.g. 1), addresses or CIDR ranges separated by commas, true or false.' });
+      return z.NEVER;
+    }),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Requests per minute per partner API key, across all routes (429 with Retry-After beyond). */

@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { endSession, startSession } from '../../../lib/session';
@@ -48,5 +48,19 @@ describe('the referrals inbox', () => {
     // The last page is in: nothing more to ask for.
     expect(screen.queryByRole('button', { name: 'Show older referrals' })).not.toBeInTheDocument();
     expect(api.requests.map((r) => new URL(r.url).searchParams.get('cursor')).at(-1)).toBe('page-2');
+  });
+
+  it('declining without a reason says so on the field itself, linked to it; nothing is sent', async () => {
+    const api = stubApi({ 'GET /v1/referrals': () => json({ items: [referral(1)], nextCursor: null }) });
+    await renderWithRouter(<ReferralsInbox status={undefined} onStatus={() => undefined} />);
+    const u = userEvent.setup({ delay: null });
+    await u.click(await screen.findByRole('button', { name: 'Decline: Person Number1' }));
+    const dialog = await screen.findByRole('alertdialog');
+    await u.click(within(dialog).getByRole('button', { name: 'Decline' }));
+
+    const message = await within(dialog).findByText('Choose why it is declined');
+    const trigger = within(dialog).getByRole('button', { name: /Why is it declined\?/ });
+    expect(trigger.getAttribute('aria-describedby') ?? '').toContain(message.id);
+    expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
   });
 });

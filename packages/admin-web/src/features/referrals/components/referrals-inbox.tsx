@@ -11,6 +11,7 @@ import {
   type ReferralDeclineReason,
 } from '@harbour/shared';
 import { Link } from '@tanstack/react-router';
+import { Form } from 'react-aria-components/Form';
 import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Loading } from '../../../components/ui/loading';
@@ -197,7 +198,11 @@ export function ReferralsInbox({ status, onStatus }: { status: ReferralStatus | 
       >
         <p>{pending?.referral.partner.name} will be told of the new status (never the reason or any notes).</p>
         {pending?.to === 'declined' ? (
-          <form
+          // The reason's error is the Select's own (linked to it and announced), as a form's validation error.
+          <Form
+            validationBehavior="aria"
+            validationErrors={reasonError ? { reason: reasonError } : {}}
+            aria-label="Why the referral is declined"
             onSubmit={(event) => {
               event.preventDefault();
               confirm();
@@ -209,14 +214,12 @@ export function ReferralsInbox({ status, onStatus }: { status: ReferralStatus | 
               label="Why is it declined?"
               options={REFERRAL_DECLINE_REASONS.map((r) => ({ value: r, label: REFERRAL_DECLINE_REASON_LABELS[r] }))}
               value={reason}
-              isInvalid={Boolean(reasonError)}
               onChange={(v) => {
                 setReason(v);
                 setReasonError(null);
               }}
             />
-            {reasonError ? <p className="field__error">{reasonError}</p> : null}
-          </form>
+          </Form>
         ) : null}
       </ConfirmDialog>
     </>

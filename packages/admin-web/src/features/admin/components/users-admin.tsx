@@ -135,7 +135,7 @@ function AddUserForm({ onCreated, onCancel }: { onCreated: (user: { name: string
   );
 }
 
-type Pending = { kind: 'disable' | 'enable' | 'reset-mfa'; user: StaffAccount } | null;
+type Pending = { kind: 'disable' | 'enable' | 'reset-mfa' | 'roles'; user: StaffAccount } | null;
 
 function UsersTable({ users, onLink }: { users: StaffAccount[]; onLink: (user: StaffAccount, url: string, expiresAt: string) => void }) {
   const session = useSession();
@@ -145,6 +145,7 @@ function UsersTable({ users, onLink }: { users: StaffAccount[]; onLink: (user: S
   const newLink = useCreateSetPasswordLink();
   const [pending, setPending] = useState<Pending>(null);
   const [dialogError, setDialogError] = useState<string | null>(null);
+  const [roles, setRoles] = useState<StaffRole[]>([]);
 
   if (users.length === 0) return <Notice title="No staff accounts yet"><p>Add the first one above.</p></Notice>;
 
@@ -157,7 +158,10 @@ function UsersTable({ users, onLink }: { users: StaffAccount[]; onLink: (user: S
     };
     const failed = (error: unknown) => setDialogError(describeProblem(error, 'This could not be done'));
     if (kind === 'reset-mfa') resetMfa.mutate(user.id, { onSuccess: done(`Two-step verification reset for ${user.name}`), onError: failed });
-    else update.mutate({ id: user.id, disabled: kind === 'disable' }, { onSuccess: done(`${user.name}: account switched ${kind === 'disable' ? 'off' : 'on'}`), onError: failed });
+    else if (kind === 'roles') {
+      if (roles.length === 0) return setDialogError('Choose at least one role.');
+      update.mutate({ id: user.id, roles }, { onSuccess: done(`${user.name}: roles changed`), onError: failed });
+    } else update.mutate({ id: user.id, disabled: kind === 'disable' }, { onSuccess: done(`${user.name}: account switched ${kind === 'disable' ? 'off' : 'on'}`), onError: failed });
   };
 
   return (
@@ -204,6 +208,17 @@ function UsersTable({ users, onLink }: { users: StaffAccount[]; onLink: (user: S
                     >
                       New set-password link
                     </Button>
+                    <Button
+                      variant="link"
+                      aria-label={`Change the roles of ${user.name}`}
+                      onPress={() => {
+                        setDialogError(null);
+                        setRoles([...user.roles]);
+                        setPending({ kind: 'roles', user });
+                      }}
+                    >
+                      Change roles
+                    </Button>
                     {user.mfaEnabled ? (
                       <Button variant="link" aria-label={`Reset two-step verification for ${user.name}`} onPress={() => { setDialogError(null); setPending({ kind: 'reset-mfa', user }); }}>
                         Reset two-step verification
@@ -228,19 +243,36 @@ function UsersTable({ users, onLink }: { users: StaffAccount[]; onLink: (user: S
       <ConfirmDialog
         isOpen={pending !== null}
         onOpenChange={(open) => !open && setPending(null)}
+        role={pending?.kind === 'roles' ? 'dialog' : 'alertdialog'}
         title={
-          pending?.kind === 'reset-mfa'
+          pending?.kind === 'roles'
+            ? `Roles of ${pending.user.name}`
+            : pending?.kind === 'reset-mfa'
             ? `Reset two-step verification for ${pending.user.name}?`
             : pending?.kind === 'disable'
               ? `Switch off the account of ${pending?.user.name}?`
               : `Switch on the account of ${pending?.user.name}?`
         }
-        confirmLabel={pending?.kind === 'reset-mfa' ? 'Reset it' : pending?.kind === 'disable' ? 'Switch it off' : 'Switch it on'}
+        confirmLabel={pending?.kind === 'roles' ? 'Save roles' : pending?.kind === 'reset-mfa' ? 'Reset it' : pending?.kind === 'disable' ? 'Switch it off' : 'Switch it on'}
         pendingLabel="Working…"
         isPending={update.isPending || resetMfa.isPending}
         error={dialogError}
         onConfirm={confirm}
       >
+        {pending?.kind === 'roles' ? (
+          <CheckboxGroup
+            id="change-roles"
+            name="roles"
+            label="Roles"
+            description="What they can see and do changes at their next request."
+            options={ROLE_OPTIONS}
+            value={roles}
+            onChange={(next) => {
+              setRoles(next);
+              setDialogError(null);
+            }}
+          />
+        ) : (
         <p>
           {pending?.kind === 'reset-mfa'
             ? 'They will have to set up two-step verification again the next time they sign in. Only do this once you are sure it is really them asking.'
@@ -248,6 +280,7 @@ function UsersTable({ users, onLink }: { users: StaffAccount[]; onLink: (user: S
               ? 'They are signed out everywhere at once and cannot sign in until the account is switched on again.'
               : 'They will be able to sign in again with their password.'}
         </p>
+        )}
       </ConfirmDialog>
     </>
   );

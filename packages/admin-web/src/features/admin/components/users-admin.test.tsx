@@ -1,0 +1,61 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { endSession, startSession } from '../../../lib/session';
+import { json, problem, stubApi } from '../../../test/fake-api';
+import { renderWithRouter } from '../../../test/render-with-router';
+import type { StaffAccount } from '../api/list-users';
+import { UsersAdmin } from './users-admin';
+
+const sam: StaffAccount = {
+  id: '77777777-7777-4777-8777-777777777777',
+  email: 'sam@charity.example',
+  name: 'Sam Carter',
+  roles: ['facilitator'],
+  mfaEnabled: true,
+  disabled: false,
+  createdAt: '2027-01-01T10:00:00Z',
+  updatedAt: '2027-01-01T10:00:00Z',
+};
+
+describe('staff roles', () => {
+  beforeEach(() => startSession({ accessToken: 't', user: { id: 'admin', email: 'a@charity.example', name: 'Ada', roles: ['admin'] } }));
+  afterEach(() => endSession('signed-out'));
+
+  it('changes a staff member’s roles, and refuses none at all before sending anything', async () => {
+    const api = stubApi({
+      'GET /v1/users': () => json({ items: [sam], nextCursor: null }),
+      [`PATCH /v1/users/${sam.id}`]: () => json({ ...sam, roles: ['facilitator', 'safeguarding_lead'] }),
+    });
+    await renderWithRouter(<UsersAdmin />);
+    const u = userEvent.setup({ delay: null });
+    await u.click(await screen.findByRole('button', { name: 'Change the roles of Sam Carter' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Roles of Sam Carter' });
+    const facilitator = within(dialog).getByRole('checkbox', { name: /Facilitator/ });
+    expect(facilitator).toBeChecked();
+
+    await u.click(facilitator);
+    await u.click(within(dialog).getByRole('button', { name: 'Save roles' }));
+    expect(await within(dialog).findByText('Choose at least one role.')).toBeInTheDocument();
+    expect(api.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
+
+    await u.click(facilitator);
+    await u.click(within(dialog).getByRole('checkbox', { name: /Safeguarding lead/ }));
+    await u.click(within(dialog).getByRole('button', { name: 'Save roles' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(await api.bodiesOf('PATCH', `/v1/users/${sam.id}`)).toEqual([{ roles: ['facilitator', 'safeguarding_lead'] }]);
+  });
+
+  it('shows the server’s refusal in the dialog', async () => {
+    stubApi({
+      'GET /v1/users': () => json({ items: [sam], nextCursor: null }),
+      [`PATCH /v1/users/${sam.id}`]: () => problem(409, 'INVALID_STATE', 'There must always be at least one active admin.'),
+    });
+    await renderWithRouter(<UsersAdmin />);
+    const u = userEvent.setup({ delay: null });
+    await u.click(await screen.findByRole('button', { name: 'Change the roles of Sam Carter' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Roles of Sam Carter' });
+    await u.click(within(dialog).getByRole('button', { name: 'Save roles' }));
+    expect(await within(dialog).findByText(/at least one active admin/)).toBeInTheDocument();
+  });
+});

@@ -447,6 +447,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/facilitators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who can facilitate a cohort: active staff with the facilitator role (id and name only), by name */
+        get: operations["listFacilitators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cohorts/{id}/facilitators": {
         parameters: {
             query?: never;
@@ -1309,6 +1326,14 @@ export interface components {
         SetFacilitatorsBodyInput: {
             /** @description Every facilitator of the cohort (replaces the current ones); each must have the facilitator role. */
             userIds: string[];
+        };
+        FacilitatorListInput: {
+            /** @description Active staff with the facilitator role, by name */
+            items: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
         };
         CohortSessionInput: {
             /** Format: uuid */
@@ -2260,6 +2285,14 @@ export interface components {
         SetFacilitatorsBody: {
             /** @description Every facilitator of the cohort (replaces the current ones); each must have the facilitator role. */
             userIds: string[];
+        };
+        FacilitatorList: {
+            /** @description Active staff with the facilitator role, by name */
+            items: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
         };
         CohortSession: {
             /** Format: uuid */
@@ -5350,6 +5383,71 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFacilitators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FacilitatorList"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

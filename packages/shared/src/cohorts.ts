@@ -82,6 +82,12 @@ export const SetFacilitatorsBodySchema = z
     userIds: z.array(z.uuid()).max(20).describe('Every facilitator of the cohort (replaces the current ones); each must have the facilitator role.'),
   })
   .meta({ id: 'SetFacilitatorsBody' });
+
+/** Who can be given a cohort to facilitate: active staff with the facilitator role, by name. */
+export const FacilitatorListSchema = z
+  .object({ items: z.array(z.object({ id: z.uuid(), name: z.string() })).describe('Active staff with the facilitator role, by name') })
+  .meta({ id: 'FacilitatorList' });
+export type FacilitatorList = z.infer<typeof FacilitatorListSchema>;
 export type SetFacilitatorsBody = z.infer<typeof SetFacilitatorsBodySchema>;
 
 export const CohortSessionSchema = z

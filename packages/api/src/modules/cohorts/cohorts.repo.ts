@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, gte, inArray, lt, lte, not, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, count, eq, gt, gte, inArray, isNull, lt, lte, not, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { LIVE_ENROLMENT_STATUSES, type CohortStatus, type EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { anyId, prepared } from '../../db/prepared';
@@ -184,6 +184,16 @@ export async function listFacilitators(db: Db, cohortIds: string[]): Promise<{ c
       .orderBy(asc(users.name), asc(users.id))
       .prepare(name),
   ).execute({ cohortIds });
+}
+
+/** Active staff with the facilitator role, by name (the cohort page's choice of facilitators). */
+export async function listActiveFacilitators(db: Db): Promise<{ id: string; name: string }[]> {
+  return db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(arrayContains(users.roles, ['facilitator']), isNull(users.disabledAt)))
+    .orderBy(asc(users.name), asc(users.id))
+    .limit(500);
 }
 
 export async function findUsersByIds(db: Db, ids: string[]) {

@@ -5,6 +5,7 @@ import {
   CohortCancellationSchema,
   CohortSchema,
   CreateCohortBodySchema,
+  FacilitatorListSchema,
   ListCohortsQuerySchema,
   ReplaceSessionsBodySchema,
   SetFacilitatorsBodySchema,
@@ -17,6 +18,7 @@ import { auditedWrite } from '../../plugins/audit';
 import { staffOf } from '../../plugins/auth';
 import {
   assignFacilitators,
+  listFacilitatorChoices,
   cancelCohort,
   changeCohort,
   cohortCalendar,
@@ -212,6 +214,21 @@ export const cohortsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       request.log.info({ cohortId: cohort.id }, 'cohort completed');
       return reply.header('etag', etagOf(cohort)).send(cohort);
     },
+  );
+
+  app.get(
+    '/v1/facilitators',
+    {
+      config: { access: { action: 'cohorts:write' } },
+      schema: {
+        operationId: 'listFacilitators',
+        tags,
+        summary: 'Who can facilitate a cohort: active staff with the facilitator role (id and name only), by name',
+        security,
+        response: { 200: FacilitatorListSchema, ...STAFF_PROBLEMS },
+      },
+    },
+    async () => listFacilitatorChoices(db),
   );
 
   app.put(

@@ -6,6 +6,7 @@ import {
   validateSizeLimits,
   type CancelCohortBody,
   type Cohort,
+  type FacilitatorList,
   type CohortCancellation,
   type CohortStatus,
   type CourseRules,
@@ -31,6 +32,7 @@ import {
   countEnrolments,
   findCohortWithRisk,
   findUsersByIds,
+  listActiveFacilitators,
   firstSessionStartedBy,
   insertCohort,
   lastSessionEndedBy,
@@ -441,6 +443,11 @@ export async function completeCohort(db: Db, actor: StaffActor, id: string, ifMa
     await updateCohort(tx, id, { status: 'completed', completedAt: now });
     return cohortAnswer(tx, id);
   });
+}
+
+/** Who can be given a cohort to facilitate (for a coordinator's choice: ids and names only). */
+export async function listFacilitatorChoices(db: Db): Promise<FacilitatorList> {
+  return { items: await listActiveFacilitators(db) };
 }
 
 export async function assignFacilitators(

@@ -1,7 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnrolmentStatus, PaymentStatus } from '@harbour/shared';
-import { cohorts, cohortSessions, enrolmentEvents, enrolments } from '../../db/schema/index';
+import { cohortSessions, cohorts, enrolmentEvents, enrolments, users } from '../../db/schema/index';
 import { ENCRYPTED_FIELDS, decryptField } from '../../lib/encryption';
 import { buildTestApp, type TestApp } from '../../test/build-test-app';
 import { createParticipants, defaultCourse, setCohort } from '../../test/factories';
@@ -549,6 +549,19 @@ describe('facilitators', () => {
     facilitator = await t.staff(['facilitator'], 'Fran Facilitator');
     mine = await createCohort({ title: 'Assigned' });
     other = await createCohort({ title: 'Not assigned' });
+  });
+
+  it('lists who can be chosen: active facilitators by name, ids and names only; not for facilitators themselves (403)', async () => {
+    const away = await t.staff(['facilitator'], 'Abel Away');
+    await t.database.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, away.id));
+    const res = await call('GET', '/v1/facilitators', coordinator);
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as { id: string; name: string }[];
+    expect(items).toContainEqual({ id: facilitator.id, name: 'Fran Facilitator' });
+    expect(items.map((i) => i.id)).not.toContain(away.id);
+    expect(items.map((i) => i.id)).not.toContain(coordinator.id);
+    expect(Object.keys(items[0]!).sort()).toEqual(['id', 'name']);
+    expectProblem(await call('GET', '/v1/facilitators', facilitator), 403, 'FORBIDDEN');
   });
 
   it('assigns only active staff with the facilitator role (422 otherwise) and shows them on the cohort', async () => {

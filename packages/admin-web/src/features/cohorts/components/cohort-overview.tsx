@@ -15,6 +15,7 @@ import { DELIVERY_LABELS, seatsText } from '../labels';
 import { londonTime } from '../london-time';
 import { CancelCohortDialog } from './cancel-cohort-dialog';
 import { CohortStatusTag } from './cohort-status-tag';
+import { FacilitatorsDialog } from './facilitators-dialog';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { errorText } from './form-errors';
 
@@ -36,6 +37,7 @@ export function CohortOverview({ cohort, course, roles, paidCount }: CohortOverv
   const download = useDownloadCohortFile();
   const [cancelOpen, setCancelOpen] = useState(false);
   const [completeOpen, setCompleteOpen] = useState(false);
+  const [facilitatorsOpen, setFacilitatorsOpen] = useState(false);
   const canWrite = can(roles, 'cohorts:write');
   const canExport = can(roles, 'roster:export');
   const editable = cohort.status !== 'completed' && cohort.status !== 'cancelled';
@@ -129,10 +131,20 @@ export function CohortOverview({ cohort, course, roles, paidCount }: CohortOverv
           <dt>Enrolment closes</dt>
           <dd>{cohort.enrolmentDeadline ? formatLondon(cohort.enrolmentDeadline) : 'When the first session starts'}</dd>
         </div>
-        {cohort.facilitators.length > 0 ? (
+        {cohort.facilitators.length > 0 || (canWrite && editable) ? (
           <div>
             <dt>Facilitators</dt>
-            <dd>{cohort.facilitators.map((f) => f.name).join(', ')}</dd>
+            <dd>
+              {cohort.facilitators.length > 0 ? cohort.facilitators.map((f) => f.name).join(', ') : 'None yet'}
+              {canWrite && editable ? (
+                <>
+                  {' '}
+                  <Button variant="link" onPress={() => setFacilitatorsOpen(true)} aria-label="Change the facilitators">
+                    Change
+                  </Button>
+                </>
+              ) : null}
+            </dd>
           </div>
         ) : null}
       </dl>
@@ -189,6 +201,7 @@ export function CohortOverview({ cohort, course, roles, paidCount }: CohortOverv
         ) : null}
       </div>
 
+      {facilitatorsOpen ? <FacilitatorsDialog cohort={cohort} isOpen={facilitatorsOpen} onOpenChange={setFacilitatorsOpen} /> : null}
       <CancelCohortDialog cohort={cohort} paidCount={paidCount} isOpen={cancelOpen} onOpenChange={setCancelOpen} />
       <ConfirmDialog
         isOpen={completeOpen}

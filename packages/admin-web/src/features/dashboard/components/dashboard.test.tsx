@@ -3,26 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { endSession, startSession } from '../../../lib/session';
 import { json, stubApi } from '../../../test/fake-api';
 import { renderWithRouter } from '../../../test/render-with-router';
+import { referralFixture } from '../../referrals/test/referral-fixture';
 import { Dashboard } from './dashboard';
 
 const emptyPage = { items: [], nextCursor: null };
-const referral = {
-  id: '33333333-3333-4333-8333-333333333333',
-  status: 'received',
-  cohort: null,
-  createdAt: '2027-01-10T10:00:00Z',
-  updatedAt: '2027-01-10T10:00:00Z',
-  statusChangedAt: '2027-01-10T10:00:00Z',
-  partner: { id: '66666666-6666-4666-8666-666666666666', name: 'Probation North' },
-  person: { firstName: 'Robin', lastName: 'Hale', email: null, phone: '07700 900123' },
-  relationship: 'spouse',
-  consentToShare: true,
-  referrer: { name: 'Pat Officer', email: 'pat@probation.example', phone: null },
-  note: null,
-  declineReason: null,
-  participantId: null,
-  enrolmentId: null,
-};
+const referral = referralFixture({ person: { firstName: 'Robin', lastName: 'Hale', email: null, phone: '07700 900123' }, relationship: 'spouse' });
 
 describe('Dashboard: referrals waiting for contact', () => {
   beforeEach(() => startSession({ accessToken: 't', user: { id: 'u', email: 's@example.org', name: 'S', roles: ['coordinator'] } }));

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { endSession, startSession } from '../../../lib/session';
 import { json, problem, stubApi } from '../../../test/fake-api';
 import { renderWithRouter } from '../../../test/render-with-router';
-import type { StaffReferral } from '../api/list-referrals';
+import { referralFixture } from '../test/referral-fixture';
 import { ReferralsInbox } from './referrals-inbox';
 
 const referralId = '33333333-3333-4333-8333-333333333333';
@@ -12,23 +12,7 @@ const participantId = '11111111-1111-4111-8111-111111111111';
 const liveId = '44444444-4444-4444-8444-444444444444';
 const endedId = '55555555-5555-4555-8555-555555555555';
 
-const referral: StaffReferral = {
-  id: referralId,
-  status: 'contacted',
-  cohort: null,
-  createdAt: '2027-01-10T10:00:00Z',
-  updatedAt: '2027-01-11T10:00:00Z',
-  statusChangedAt: '2027-01-11T10:00:00Z',
-  partner: { id: '66666666-6666-4666-8666-666666666666', name: 'Probation North' },
-  person: { firstName: 'Robin', lastName: 'Hale', email: 'robin@example.org', phone: null },
-  relationship: 'partner',
-  consentToShare: true,
-  referrer: { name: 'Pat Officer', email: 'pat@probation.example', phone: null },
-  note: null,
-  declineReason: null,
-  participantId: null,
-  enrolmentId: null,
-};
+const referral = referralFixture({ id: referralId, status: 'contacted', updatedAt: '2027-01-11T10:00:00Z', statusChangedAt: '2027-01-11T10:00:00Z' });
 
 function enrolment(id: string, status: string, title: string) {
   return {

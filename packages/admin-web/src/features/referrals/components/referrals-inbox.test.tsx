@@ -4,27 +4,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { endSession, startSession } from '../../../lib/session';
 import { json, stubApi } from '../../../test/fake-api';
 import { renderWithRouter } from '../../../test/render-with-router';
-import type { StaffReferral } from '../api/list-referrals';
+import { referralFixture } from '../test/referral-fixture';
 import { ReferralsInbox } from './referrals-inbox';
 
-function referral(n: number): StaffReferral {
-  return {
+function referral(n: number) {
+  return referralFixture({
     id: `33333333-3333-4333-8333-${String(n).padStart(12, '0')}`,
-    status: 'received',
-    cohort: null,
-    createdAt: '2027-01-10T10:00:00Z',
-    updatedAt: '2027-01-10T10:00:00Z',
-    statusChangedAt: '2027-01-10T10:00:00Z',
-    partner: { id: '66666666-6666-4666-8666-666666666666', name: 'Probation North' },
     person: { firstName: 'Person', lastName: `Number${n}`, email: `p${n}@example.org`, phone: null },
-    relationship: 'partner',
-    consentToShare: true,
-    referrer: { name: 'Pat Officer', email: 'pat@probation.example', phone: null },
-    note: null,
-    declineReason: null,
-    participantId: null,
-    enrolmentId: null,
-  };
+  });
 }
 
 describe('the referrals inbox', () => {

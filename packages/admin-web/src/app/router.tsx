@@ -83,15 +83,19 @@ const coursesRoute = createRoute({
 
 // ---- Participants, declarations and reviews ----
 
-interface ParticipantsSearch {
-  q?: string;
+declare module '@tanstack/react-router' {
+  interface HistoryState {
+    /** The participant search's text: in the tab's history (back and forward bring it back), never in the address. */
+    participantSearch?: string;
+  }
 }
 
 const participantsRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/participants',
-  validateSearch: (search: Record<string, unknown>): ParticipantsSearch =>
-    typeof search.q === 'string' && search.q.trim() ? { q: search.q } : {},
+  // A referral whose person to look for (its id only: names and addresses stay out of the address bar).
+  validateSearch: (search: Record<string, unknown>): { referralId?: string } =>
+    typeof search.referralId === 'string' && search.referralId ? { referralId: search.referralId } : {},
   component: lazyRouteComponent(() => import('./routes/participants'), 'ParticipantsPage'),
 });
 

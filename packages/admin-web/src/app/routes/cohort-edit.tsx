@@ -1,10 +1,12 @@
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
+import { useRef } from 'react';
 import { Button } from '../../components/ui/button';
 import { Loading } from '../../components/ui/loading';
 import { Notice } from '../../components/ui/notice';
 import { showToast } from '../../components/ui/toast';
 import { useCohort } from '../../features/cohorts/api/get-cohort';
-import { useSaveCohort, type UpdateCohortInput } from '../../features/cohorts/api/update-cohort';
+import type { Cohort } from '../../features/cohorts/api/list-cohorts';
+import { PartlySavedError, useSaveCohort, type UpdateCohortInput } from '../../features/cohorts/api/update-cohort';
 import { CohortForm } from '../../features/cohorts/components/cohort-form';
 import { errorText } from '../../features/cohorts/components/form-errors';
 import { useCourses } from '../../features/courses/api/list-courses';
@@ -18,6 +20,7 @@ export function EditCohortPage() {
   const cohort = useCohort(cohortId);
   const courses = useCourses();
   const save = useSaveCohort();
+  const partlySaved = useRef<Cohort | null>(null);
   useDocumentTitle(cohort.data ? `Change ${cohort.data.title}` : 'Change cohort');
   const back = () => void navigate({ to: '/cohorts/$cohortId', params: { cohortId } });
 
@@ -54,7 +57,8 @@ export function EditCohortPage() {
           pendingLabel="Saving…"
           onCancel={back}
           onSubmit={async (s) => {
-            const current = cohort.data;
+            // After a save that kept the details but not the schedule, the next try starts from what was saved.
+            const current = partlySaved.current?.id === cohort.data.id ? partlySaved.current : cohort.data;
             const details: UpdateCohortInput = {};
             if (s.title !== current.title) details.title = s.title;
             if (s.deliveryMode !== current.deliveryMode) details.deliveryMode = s.deliveryMode;
@@ -62,7 +66,15 @@ export function EditCohortPage() {
             if (s.joiningLink !== current.joiningLink) details.joiningLink = s.joiningLink;
             if (s.minParticipants !== undefined && s.minParticipants !== current.minParticipants) details.minParticipants = s.minParticipants;
             if (s.maxParticipants !== undefined && s.maxParticipants !== current.maxParticipants) details.maxParticipants = s.maxParticipants;
-            await save.mutateAsync({ cohort: current, details, sessions: s.scheduleChanged ? { sessions: s.sessions } : null });
+            try {
+              await save.mutateAsync({ cohort: current, details, sessions: s.scheduleChanged ? { sessions: s.sessions } : null });
+            } catch (err) {
+              if (!(err instanceof PartlySavedError)) throw err;
+              partlySaved.current = err.saved;
+              showToast('The details were saved, but not the new sessions: see what needs changing below.', 'error');
+              throw err.cause;
+            }
+            partlySaved.current = null;
             showToast('Changes saved.');
             back();
           }}

@@ -29,7 +29,7 @@ describe('staff roles', () => {
     });
     await renderWithRouter(<UsersAdmin />);
     const u = userEvent.setup({ delay: null });
-    await u.click(await screen.findByRole('button', { name: 'Change the roles of Sam Carter' }));
+    await u.click(await screen.findByRole('button', { name: 'Change roles: Sam Carter' }));
     const dialog = await screen.findByRole('dialog', { name: 'Roles of Sam Carter' });
     const facilitator = within(dialog).getByRole('checkbox', { name: /Facilitator/ });
     expect(facilitator).toBeChecked();
@@ -53,7 +53,7 @@ describe('staff roles', () => {
     });
     await renderWithRouter(<UsersAdmin />);
     const u = userEvent.setup({ delay: null });
-    await u.click(await screen.findByRole('button', { name: 'Change the roles of Sam Carter' }));
+    await u.click(await screen.findByRole('button', { name: 'Change roles: Sam Carter' }));
     const dialog = await screen.findByRole('dialog', { name: 'Roles of Sam Carter' });
     await u.click(within(dialog).getByRole('button', { name: 'Save roles' }));
     expect(await within(dialog).findByText(/at least one active admin/)).toBeInTheDocument();

@@ -210,7 +210,7 @@ function UsersTable({ users, onLink }: { users: StaffAccount[]; onLink: (user: S
                     </Button>
                     <Button
                       variant="link"
-                      aria-label={`Change the roles of ${user.name}`}
+                      aria-label={`Change roles: ${user.name}`}
                       onPress={() => {
                         setDialogError(null);
                         setRoles([...user.roles]);

@@ -15,9 +15,22 @@ export interface SaveCohortInput {
   sessions: ReplaceSessionsInput | null;
 }
 
+/** The details were saved but the schedule was not: `saved` is the cohort as it now is, `cause` why. */
+export class PartlySavedError extends Error {
+  constructor(
+    readonly saved: Cohort,
+    override readonly cause: unknown,
+  ) {
+    super('The details were saved; the schedule was not.');
+    this.name = 'PartlySavedError';
+  }
+}
+
 /**
  * Saves the details (PATCH, If-Match) and then the schedule (PUT, If-Match of the version the
- * first step gave back), so a change someone else made meanwhile is refused, not overwritten.
+ * first step gave back), so a change someone else made meanwhile is refused, not overwritten. When
+ * the schedule is refused after the details were saved: PartlySavedError, with the saved cohort (its
+ * new version is the one a retry must send).
  */
 export async function saveCohort({ cohort, details, sessions }: SaveCohortInput): Promise<Cohort> {
   let current = cohort;
@@ -30,12 +43,17 @@ export async function saveCohort({ cohort, details, sessions }: SaveCohortInput)
     );
   }
   if (sessions) {
-    current = await unwrap(
-      api.PUT('/v1/cohorts/{id}/sessions', {
-        params: { path: { id: cohort.id }, header: { 'if-match': etagOf(current) } },
-        body: sessions,
-      }),
-    );
+    const detailsSaved = current !== cohort ? current : null;
+    try {
+      current = await unwrap(
+        api.PUT('/v1/cohorts/{id}/sessions', {
+          params: { path: { id: cohort.id }, header: { 'if-match': etagOf(current) } },
+          body: sessions,
+        }),
+      );
+    } catch (err) {
+      throw detailsSaved ? new PartlySavedError(detailsSaved, err) : err;
+    }
   }
   return current;
 }

@@ -1,5 +1,6 @@
-// Search by name or e-mail. The search is in the address (?q=) so the back button and a shared
-// link bring the same list back; typing updates it after a short pause.
+// Search by name or e-mail. The search is kept in the tab's history, not the address (a name or an
+// address has no place in a link or the browser's history list): back and forward bring it back.
+// Typing updates it after a short pause.
 import { Link } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import { Input, Label, SearchField } from 'react-aria-components/SearchField';
@@ -21,7 +22,7 @@ export interface ParticipantSearchProps {
 export function ParticipantSearch({ q, onSearch }: ParticipantSearchProps) {
   const [text, setText] = useState(q);
 
-  // The address changed (back button): show what it says.
+  // The search changed from outside (back button, a referral): show it.
   useEffect(() => setText(q), [q]);
 
   useEffect(() => {

@@ -148,7 +148,7 @@ export function ReferralsInbox({ status, onStatus }: { status: ReferralStatus | 
                     </Link>
                   ) : (
                     <>
-                      <Link to="/participants" search={{ q: referral.person.email ?? `${referral.person.firstName} ${referral.person.lastName}` }}>
+                      <Link to="/participants" search={{ referralId: referral.id }}>
                         Find them in participants
                       </Link>
                       {mayAddPerson && (referral.status === 'received' || referral.status === 'contacted') ? (

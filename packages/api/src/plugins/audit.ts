@@ -212,6 +212,7 @@ export const auditPlugin = fp(
         );
         if (isRead && config?.audit === 'read' && reply.statusCode < 400) {
           // Fail closed: a person's record does not leave unless its reading is on the trail.
+          reply.removeHeader('content-disposition'); // a download (roster.csv) is not one any more
           reply.code(503).type('application/problem+json').header('retry-after', '10');
           return JSON.stringify(
             problemBody(request, 503, 'SERVICE_UNAVAILABLE', 'This record cannot be shown right now because its reading could not be logged. Try again shortly.'),

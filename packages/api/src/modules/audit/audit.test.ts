@@ -204,6 +204,12 @@ describe('writes and reads', () => {
       expect(res.headers['retry-after']).toBe('10');
       expect(res.json()).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
       expect(res.body).not.toContain('Quinn');
+      // A download answers the problem itself, not a file holding it.
+      const { cohort } = await createOpenCohort(t);
+      const csv = await t.app.inject({ method: 'GET', url: `/v1/cohorts/${cohort.id}/roster.csv`, headers: coordinator.auth });
+      expect(csv.statusCode).toBe(503);
+      expect(csv.headers['content-disposition']).toBeUndefined();
+      expect(csv.headers['content-type']).toMatch(/application\/problem\+json/);
     } finally {
       await t.database.db.execute(sql`ALTER TABLE audit_events_away RENAME TO audit_events`);
     }

@@ -73,7 +73,7 @@ export const throttleKeys = (email: string, address: string): ThrottleKeys => ({
  * 429 when this account from this address, or this address overall, failed too often lately.
  * `counted`: attempts among the failures that are the caller's own (claimAttempt's), not earlier ones.
  */
-export async function assertNotThrottled(db: Db, config: Config, keys: ThrottleKeys, now: Date, counted = 0): Promise<void> {
+async function assertNotThrottled(db: Db, config: Config, keys: ThrottleKeys, now: Date, counted = 0): Promise<void> {
   const limit = config.LOGIN_MAX_FAILURES_PER_MINUTE;
   const failures = await countLoginFailures(db, keys.accountKey, keys.addressKey, new Date(now.getTime() - WINDOW_MS));
   if (failures.pair.n - counted >= limit) throw throttled(failures.pair.oldest, now);
@@ -99,7 +99,6 @@ export async function claimAttempt(db: Db, config: Config, keys: ThrottleKeys, n
 
 export const withdrawAttempt = (db: Db, attemptId: string) => deleteLoginFailure(db, attemptId);
 
-export const recordFailure = (db: Db, keys: ThrottleKeys) => recordLoginFailure(db, keys.accountKey, keys.addressKey);
 export const clearFailures = (db: Db, keys: ThrottleKeys) => clearLoginFailures(db, keys.accountKey, keys.addressKey);
 
 // --- sessions ---------------------------------------------------------------------------------

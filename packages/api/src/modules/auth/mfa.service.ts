@@ -15,11 +15,11 @@ import {
   updateMfaChallenge,
 } from './auth.repo';
 import {
-  assertNotThrottled,
+  claimAttempt,
   clearFailures,
   issueSession,
-  recordFailure,
   throttleKeys,
+  withdrawAttempt,
   type AuthDeps,
   type IssuedSession,
 } from './auth.service';
@@ -135,18 +135,17 @@ export async function disableMfa(deps: Pick<AuthDeps, 'db' | 'config'>, input: {
   const user = await findUserById(deps.db, input.userId);
   if (!user) throw signInEnded();
   const keys = throttleKeys(user.email, input.address);
-  await assertNotThrottled(deps.db, deps.config, keys, now);
+  // Counted before the code is checked (claimAttempt), so codes sent together cannot all be tried.
+  const attempt = await claimAttempt(deps.db, deps.config, keys, now);
   const outcome = await deps.db.transaction(async (tx) => {
     const row = await findUserById(tx, input.userId);
-    if (!row?.mfaEnabledAt) return { error: notEnabled() };
-    if (!(await acceptCode(tx, row, input.code, now))) {
-      await recordFailure(tx, keys);
-      return { error: codeInvalid() };
-    }
+    if (!row?.mfaEnabledAt) return { error: notEnabled(), counted: false };
+    if (!(await acceptCode(tx, row, input.code, now))) return { error: codeInvalid(), counted: true };
     await clearMfa(tx, row.id);
     return { ok: true as const };
   });
-  // The failure above must commit (it counts for throttling), so the error is thrown after.
+  // A wrong code stays counted; anything else takes the attempt back.
+  if (!('error' in outcome) || !outcome.counted) await withdrawAttempt(deps.db, attempt);
   if ('error' in outcome) throw outcome.error;
 }
 
@@ -157,7 +156,8 @@ export async function completeMfaSignIn(deps: AuthDeps, input: { mfaToken: strin
   const user = await findUserById(deps.db, userId);
   if (!user) throw signInEnded();
   const keys = throttleKeys(user.email, input.address);
-  await assertNotThrottled(deps.db, deps.config, keys, now);
+  // Counted before the code is checked (claimAttempt), so codes sent together cannot all be tried.
+  const attempt = await claimAttempt(deps.db, deps.config, keys, now);
 
   const outcome = await deps.db.transaction(async (tx) => {
     const challenge = await findMfaChallengeForUpdate(tx, challengeId);
@@ -170,13 +170,16 @@ export async function completeMfaSignIn(deps: AuthDeps, input: { mfaToken: strin
     if (!(await acceptCode(tx, row, input.code, now))) {
       const failedAttempts = challenge.failedAttempts + 1;
       await updateMfaChallenge(tx, challenge.id, failedAttempts >= MAX_ATTEMPTS_PER_CHALLENGE ? { failedAttempts, usedAt: now } : { failedAttempts });
-      await recordFailure(tx, keys);
-      return { error: new AppError('MFA_CODE_INVALID', 401, CODE_MESSAGE, { errors: [{ path: 'code', message: CODE_MESSAGE }] }) };
+      return { error: new AppError('MFA_CODE_INVALID', 401, CODE_MESSAGE, { errors: [{ path: 'code', message: CODE_MESSAGE }] }), counted: true };
     }
     await updateMfaChallenge(tx, challenge.id, { usedAt: now });
     await clearFailures(tx, keys);
     return { issued: await issueSession({ ...deps, db: tx }, row, randomUUID(), now, now) };
   });
-  if ('error' in outcome) throw outcome.error;
+  // A wrong code stays counted (the right one cleared every failure); an ended challenge takes it back.
+  if ('error' in outcome) {
+    if (!('counted' in outcome)) await withdrawAttempt(deps.db, attempt);
+    throw outcome.error;
+  }
   return outcome.issued;
 }

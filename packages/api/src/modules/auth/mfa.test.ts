@@ -236,6 +236,19 @@ describe('signing in with two-step verification', () => {
     expect(login.statusCode).toBe(429);
   });
 
+  it('counts codes sent all at once across many sign-ins: no more than the limit are tried', async () => {
+    const u = await staffWithMfa();
+    const address = freshAddress();
+    // Several password steps first (each a challenge of its own, 5 codes apiece), then every code at once.
+    const tokens: string[] = [];
+    for (let i = 0; i < 6; i++) tokens.push(await passwordStep(u, address));
+    const wrong = otherThan(await codeAt(u.secret, 1));
+    const burst = await Promise.all(tokens.flatMap((mfaToken) => Array.from({ length: 5 }, () => post('/v1/auth/mfa', { mfaToken, code: wrong }, {}, address))));
+    const tried = burst.filter((r) => r.statusCode !== 429).length;
+    expect(tried).toBeLessThanOrEqual(t.config.LOGIN_MAX_FAILURES_PER_MINUTE);
+    expect(burst.every((r) => r.statusCode === 401 || r.statusCode === 429)).toBe(true);
+  });
+
   it('a sign-in ends after 5 wrong codes, wherever they come from', async () => {
     const u = await staffWithMfa();
     const mfaToken = await passwordStep(u);

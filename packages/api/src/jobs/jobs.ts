@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { Db } from '../db/client';
+import { purgeOldLoginFailures } from '../modules/auth/auth.service';
 import { purgeExpiredIdempotencyKeys } from '../modules/idempotency/idempotency';
 import { retentionJob } from '../modules/data-protection/data-protection.service';
 import { advanceCohortStates } from '../modules/cohorts/cohorts.service';
@@ -24,5 +25,6 @@ export function scheduledJobs(db: Db, config: Config): Job[] {
     { name: 'session-reminders', run: (now) => sendSessionReminders(db, now) },
     retentionJob(db, config),
     { name: 'purge-idempotency-keys', run: (now) => purgeExpiredIdempotencyKeys(db, now) },
+    { name: 'purge-login-failures', run: (now) => purgeOldLoginFailures(db, now) },
   ];
 }

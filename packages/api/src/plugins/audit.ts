@@ -19,14 +19,17 @@ declare module 'fastify' {
     /** A GET route that reads a person's record: every call is on the audit trail (actor, entity, outcome). */
     audit?: 'read';
     /**
-     * A read route that lists people: the participant ids an answer shows (from its parsed body). The
-     * request's event names them (subjectIds), so a person's access log sees every list they were in.
+     * A read route that lists people: the participant ids an answer shows (from its body, before it is
+     * serialized). The request's event names them (subjectIds), so a person's access log sees every
+     * list they were in.
      */
-    auditPeople?: (body: unknown) => (string | null | undefined)[];
+    auditPeople?: (body: unknown) => unknown[];
   }
   interface FastifyRequest {
     /** The status of the answer whose audit event the write's transaction already holds (recordRequestAuditIn). */
     auditRecordedFor?: number;
+    /** The participants a list answer shows (its route's `auditPeople`), for its audit event. */
+    auditSubjectIds?: string[];
   }
 }
 
@@ -110,20 +113,17 @@ export function auditedWrite<T>(db: Db, request: FastifyRequest, statusCode: num
   });
 }
 
-type ListItem = { id?: unknown; participantId?: unknown; participant?: { id?: unknown } | null };
+type ListItem = { id?: unknown; participant?: { id?: unknown } | null };
 
 /** For `auditPeople`: the participant id of each item of a page (`{ items: [...] }`). */
 export const peopleInItems =
   (pick: (item: ListItem) => unknown) =>
-  (body: unknown): (string | null | undefined)[] =>
-    ((body as { items?: ListItem[] } | undefined)?.items ?? []).map((item) => {
-      const id = pick(item ?? {});
-      return typeof id === 'string' ? id : null;
-    });
+  (body: unknown): unknown[] =>
+    ((body as { items?: ListItem[] } | undefined)?.items ?? []).map((item) => pick(item ?? {}));
 
 /** The distinct participant ids a list answer shows. */
-function peopleShown(ids: (body: unknown) => (string | null | undefined)[], payload: unknown): string[] {
-  return [...new Set(ids(parseJson(payload)).filter((id): id is string => typeof id === 'string' && UUID.test(id)))];
+function peopleShown(ids: (body: unknown) => unknown[], body: unknown): string[] {
+  return [...new Set(ids(body).filter((id): id is string => typeof id === 'string' && UUID.test(id)))];
 }
 
 function parseJson(payload: unknown): unknown {
@@ -185,6 +185,13 @@ export const auditPlugin = fp(
       }
     });
 
+    // The people a list shows are read from the answer as it is, not parsed back from its JSON.
+    app.addHook('preSerialization', async (request, reply, payload) => {
+      const people = request.routeOptions.config?.auditPeople;
+      if (people && reply.statusCode < 300) request.auditSubjectIds = peopleShown(people, payload);
+      return payload;
+    });
+
     app.addHook('onSend', async (request, reply, payload) => {
       const routeUrl = request.routeOptions.url;
       if (!routeUrl?.startsWith('/v1/')) return payload;
@@ -201,10 +208,7 @@ export const auditPlugin = fp(
           const createdId = reply.statusCode === 201 ? (parseJson(payload) as { id?: unknown } | undefined)?.id : undefined;
           event = requestEvent(request, reply.statusCode, createdId, sessionUser);
         }
-        if (event) {
-          if (config?.auditPeople && reply.statusCode < 300) event.subjectIds = peopleShown(config.auditPeople, payload);
-          await writer.record(event);
-        }
+        if (event) await writer.record(reply.statusCode < 300 ? { ...event, subjectIds: request.auditSubjectIds } : event);
       } catch (err) {
         request.log.error(
           { action: event?.action, entityType: event?.entityType, entityId: event?.entityId, errorCode: (err as { code?: unknown }).code },

@@ -34,9 +34,13 @@ export async function revokeAllForUser(db: Db, userId: string, at: Date): Promis
 /** Answers the new row's id. */
 export async function recordLoginFailure(db: Db, accountKey: string, addressKey: string): Promise<string> {
   const [row] = await db.insert(loginFailures).values({ accountKey, addressKey }).returning({ id: loginFailures.id });
-  // Keep the table small: nothing older than a day matters to throttling.
-  await db.delete(loginFailures).where(lt(loginFailures.at, new Date(Date.now() - 24 * 3600_000)));
   return row!.id;
+}
+
+/** Deletes failures recorded before `before`; answers how many. */
+export async function deleteLoginFailuresBefore(db: Db, before: Date): Promise<number> {
+  const rows = await db.delete(loginFailures).where(lt(loginFailures.at, before)).returning({ id: loginFailures.id });
+  return rows.length;
 }
 
 export async function deleteLoginFailure(db: Db, id: string): Promise<void> {

@@ -11,6 +11,7 @@ import {
   clearLoginFailures,
   countLoginFailures,
   deleteLoginFailure,
+  deleteLoginFailuresBefore,
   findRefreshSessionByHashForUpdate,
   insertMfaChallenge,
   insertRefreshSession,
@@ -100,6 +101,12 @@ export async function claimAttempt(db: Db, config: Config, keys: ThrottleKeys, n
 export const withdrawAttempt = (db: Db, attemptId: string) => deleteLoginFailure(db, attemptId);
 
 export const clearFailures = (db: Db, keys: ThrottleKeys) => clearLoginFailures(db, keys.accountKey, keys.addressKey);
+
+/**
+ * For the scheduler: keeps the failures table small (nothing older than a day matters to throttling),
+ * out of the sign-in path, which now records every attempt. Answers how many were deleted.
+ */
+export const purgeOldLoginFailures = (db: Db, now: Date) => deleteLoginFailuresBefore(db, new Date(now.getTime() - 24 * 3600_000));
 
 // --- sessions ---------------------------------------------------------------------------------
 

@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { createSigner } from 'fast-jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refreshSessions } from '../../db/schema/index';
+import { loginFailures, refreshSessions } from '../../db/schema/index';
 import { sha256Hex } from '../../lib/crypto';
 import { buildTestApp, TEST_ADMIN, type TestApp } from '../../test/build-test-app';
+import { purgeOldLoginFailures } from './auth.service';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -133,6 +134,21 @@ describe('throttling', () => {
     expect(checked).toBeLessThanOrEqual(t.config.LOGIN_MAX_FAILURES_PER_MINUTE);
     expect(codes.filter((c) => c === 429).length).toBe(30 - checked);
     expect(codes.every((c) => c === 429 || c === 401 || c === 200)).toBe(true);
+  });
+
+  it('forgets failures older than a day (the scheduled purge), and keeps the recent ones', async () => {
+    const now = new Date();
+    const [old, recent] = await t.database.db
+      .insert(loginFailures)
+      .values([
+        { accountKey: 'purge-old', addressKey: 'purge', at: new Date(now.getTime() - 25 * 3600_000) },
+        { accountKey: 'purge-recent', addressKey: 'purge', at: new Date(now.getTime() - 23 * 3600_000) },
+      ])
+      .returning();
+    expect(await purgeOldLoginFailures(t.database.db, now)).toBeGreaterThanOrEqual(1);
+    const left = (await t.database.db.select().from(loginFailures).where(eq(loginFailures.addressKey, 'purge'))).map((r) => r.id);
+    expect(left).toEqual([recent!.id]);
+    expect(left).not.toContain(old!.id);
   });
 });
 

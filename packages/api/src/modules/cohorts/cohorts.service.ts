@@ -1,5 +1,6 @@
 import {
   COHORT_STATUSES,
+  can,
   canTransition,
   formatLondon,
   validateSchedule,
@@ -154,9 +155,12 @@ function checkSchedule(rules: CourseRules, sessions: { startsAt: string }[], opt
   return result.sessions;
 }
 
-/** Sessions on the same day are the admin's decision (DOMAIN: "on different days unless the admin says otherwise"). */
+/**
+ * Sessions on the same day are the admin's decision (DOMAIN: "on different days unless the admin says
+ * otherwise"): a departure from the course's rules, for whoever may change them.
+ */
 function checkSameDayAllowed(actor: StaffActor | undefined, allowSameDay: boolean | undefined): void {
-  if (allowSameDay && actor && !actor.roles.includes('admin')) {
+  if (allowSameDay && actor && !can(actor.roles, 'courses:write')) {
     throw new AppError('FORBIDDEN', 403, 'Only an admin can allow sessions on the same day.', {
       errors: [{ path: 'allowSameDay', message: 'Ask an admin, or put the sessions on different days.' }],
     });

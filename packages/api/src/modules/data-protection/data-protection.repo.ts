@@ -215,22 +215,29 @@ export async function blankReferrals(db: Db, participantId: string, now: Date): 
   return blankReferralsWhere(db, eq(referrals.participantId, participantId), now);
 }
 
-/** A referral already blanked carries its own tombstone address. */
-const notBlanked = sql`${referrals.personEmail} IS DISTINCT FROM ('erased+' || ${referrals.id}::text || '@invalid')`;
+/**
+ * Referrals that never became anyone's (no participant linked), unchanged since `cutoff`, not yet
+ * blanked (a blanked one carries its own tombstone address).
+ */
+const unlinkedUnchangedSince = (cutoff: Date) =>
+  and(
+    isNull(referrals.participantId),
+    lt(referrals.statusChangedAt, cutoff),
+    sql`${referrals.personEmail} IS DISTINCT FROM ('erased+' || ${referrals.id}::text || '@invalid')`,
+  )!;
 
-/** Referrals that never became anyone's (no participant linked) and have not changed since `cutoff`, not yet blanked. */
 export async function listUnlinkedReferralIdsUnchangedSince(db: Db, cutoff: Date): Promise<string[]> {
   const rows = await db
     .select({ id: referrals.id })
     .from(referrals)
-    .where(and(isNull(referrals.participantId), lt(referrals.statusChangedAt, cutoff), notBlanked))
+    .where(unlinkedUnchangedSince(cutoff))
     .orderBy(asc(referrals.statusChangedAt), asc(referrals.id));
   return rows.map((r) => r.id);
 }
 
 /** Those referrals blanked (re-checked in the statement); answers each with its partner. */
 export async function blankUnlinkedReferralsUnchangedSince(db: Db, cutoff: Date, now: Date): Promise<{ id: string; partnerId: string }[]> {
-  return blankReferralsWhere(db, and(isNull(referrals.participantId), lt(referrals.statusChangedAt, cutoff), notBlanked)!, now);
+  return blankReferralsWhere(db, unlinkedUnchangedSince(cutoff), now);
 }
 
 async function blankReferralsWhere(db: Db, where: SQL, now: Date): Promise<{ id: string; partnerId: string }[]> {

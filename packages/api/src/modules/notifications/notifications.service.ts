@@ -43,8 +43,8 @@ async function sessionTimesOf(ctx: EnrolmentChangeContext) {
 /**
  * Tells the person about their enrolment's new status, when it is one they need to hear about:
  * confirmed (directly or by accepting an offer), waitlisted (with their place), offered (with the
- * expiry), expired; and, when the sessions began while they waited, that no place came free. Called once per change, by seats.ts (`admit`, `changeStatus`), which every
- * enrolment status change goes through.
+ * expiry), expired; and, when the sessions began while they waited, that no place came free. Called
+ * once per change, by seats.ts (`admit`, `changeStatus`), which every enrolment status change goes through.
  */
 export async function mailEnrolmentStatus(ctx: EnrolmentChangeContext, enrolment: EnrolmentRow, known: KnownForMail = {}): Promise<void> {
   const { tx, cohort, now } = ctx;
@@ -54,8 +54,10 @@ export async function mailEnrolmentStatus(ctx: EnrolmentChangeContext, enrolment
   const to = known.recipient === undefined ? await findRecipient(tx, enrolment.participantId) : known.recipient;
   if (!to) return;
   const { firstName } = to;
+  // Every e-mail about an enrolment goes to the person, and carries their id (erasure finds it by that).
+  const address = { kind: 'email', to: to.email, participantId: enrolment.participantId } as const;
   if (closed) {
-    await enqueue(tx, { kind: 'email', to: to.email, participantId: enrolment.participantId, template: 'waitlist_closed', data: { firstName } }, now);
+    await enqueue(tx, { ...address, template: 'waitlist_closed', data: { firstName } }, now);
     return;
   }
   switch (status) {
@@ -63,9 +65,7 @@ export async function mailEnrolmentStatus(ctx: EnrolmentChangeContext, enrolment
       await enqueue(
         tx,
         {
-          kind: 'email',
-          to: to.email,
-          participantId: enrolment.participantId,
+          ...address,
           template: 'enrolment_confirmed',
           data: { firstName, sessions: await sessionTimesOf(ctx), deliveryMode: cohort.deliveryMode, venue: cohort.venue, joiningLink: cohort.joiningLink },
         },
@@ -74,19 +74,19 @@ export async function mailEnrolmentStatus(ctx: EnrolmentChangeContext, enrolment
       return;
     case 'waitlisted': {
       const position = known.waitlistPosition ?? (await waitlistPositionOf(tx, enrolment));
-      await enqueue(tx, { kind: 'email', to: to.email, participantId: enrolment.participantId, template: 'waitlisted', data: { firstName, position } }, now);
+      await enqueue(tx, { ...address, template: 'waitlisted', data: { firstName, position } }, now);
       return;
     }
     case 'offered':
       if (!enrolment.offerExpiresAt) throw new Error('an offer without an expiry');
       await enqueue(
         tx,
-        { kind: 'email', to: to.email, participantId: enrolment.participantId, template: 'seat_offered', data: { firstName, offerExpiresAt: enrolment.offerExpiresAt, sessions: await sessionTimesOf(ctx) } },
+        { ...address, template: 'seat_offered', data: { firstName, offerExpiresAt: enrolment.offerExpiresAt, sessions: await sessionTimesOf(ctx) } },
         now,
       );
       return;
     case 'expired':
-      await enqueue(tx, { kind: 'email', to: to.email, participantId: enrolment.participantId, template: 'offer_expired', data: { firstName } }, now);
+      await enqueue(tx, { ...address, template: 'offer_expired', data: { firstName } }, now);
       return;
   }
 }

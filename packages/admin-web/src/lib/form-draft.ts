@@ -1,8 +1,8 @@
 // Half-filled forms survive the session expiring: what has been typed is written to this tab's
 // sessionStorage (gone when the tab closes) when the session expires, and put back (and removed from
-// storage) after signing in again, for the same person only. Nothing is kept while typing, and a
-// form closed any other way leaves nothing. A deliberate sign-out clears every draft. Callers decide what goes in a draft:
-// declaration answers never do (too sensitive to keep in the browser).
+// storage) after signing in again, for the same person only. Nothing is kept while typing, and a form
+// closed any other way leaves nothing. A deliberate sign-out clears every draft. Callers decide what
+// goes in a draft: declaration answers never do (too sensitive to keep in the browser).
 import { useCallback, useEffect, useState } from 'react';
 import { getSession, onSessionEnded } from './session';
 
@@ -53,13 +53,13 @@ export function removeDraft(key: string): void {
 }
 
 /** The drafts of the forms open now: kept in memory, written to storage only if the session expires. */
-const open = new Map<string, { userId: string; value: () => unknown }>();
+const open = new Map<string, StoredDraft<unknown>>();
 
 onSessionEnded((reason) => {
   if (reason !== 'expired') return;
   for (const [key, draft] of open) {
     try {
-      storage()?.setItem(PREFIX + key, JSON.stringify({ userId: draft.userId, value: draft.value() } satisfies StoredDraft<unknown>));
+      storage()?.setItem(PREFIX + key, JSON.stringify(draft));
     } catch {
       // Storage full or blocked: the form still works, only the safety net is missing.
     }
@@ -84,7 +84,7 @@ export function useFormDraft<T extends object>(key: string, initial: T) {
   useEffect(() => {
     const userId = currentUserId();
     if (!dirty || !userId) return;
-    open.set(key, { userId, value: () => value });
+    open.set(key, { userId, value });
     return () => {
       open.delete(key);
     };

@@ -42,8 +42,6 @@ export function ListError({ query, what }: { query: ListQuery; what: string }) {
   );
 }
 
-export { ShowMore } from '../../../components/ui/show-more';
-
 export interface OneTimeSecretProps {
   title: string;
   /** What the secret is, in a sentence; it is shown once and never again. */

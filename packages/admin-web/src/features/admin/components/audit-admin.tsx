@@ -5,7 +5,8 @@ import { Loading } from '../../../components/ui/loading';
 import { Notice } from '../../../components/ui/notice';
 import { TextField } from '../../../components/ui/text-field';
 import { useAuditEvents, type AuditFilters } from '../api/list-audit-events';
-import { DateTime, ListError, ShowMore } from './admin-common';
+import { DateTime, ListError } from './admin-common';
+import { ShowMore } from '../../../components/ui/show-more';
 
 const OUTCOME_LABELS = { success: 'Done', denied: 'Refused', failed: 'Failed' } as const;
 

@@ -5,7 +5,8 @@ import { Loading } from '../../../components/ui/loading';
 import { Notice } from '../../../components/ui/notice';
 import { Select } from '../../../components/ui/select';
 import { useOutbox, type OutboxFilters } from '../api/list-outbox';
-import { DateTime, ListError, ShowMore } from './admin-common';
+import { DateTime, ListError } from './admin-common';
+import { ShowMore } from '../../../components/ui/show-more';
 
 const STATUS_LABELS = { pending: 'Waiting', delivered: 'Delivered', held: 'Held (no mail server)', failed: 'Failed', cancelled: 'Cancelled' } as const;
 const KIND_LABELS = { email: 'E-mail', webhook: 'Webhook delivery' } as const;

@@ -17,7 +17,8 @@ import { useCreatePartnerApiKey } from '../api/create-partner-api-key';
 import { usePartnerApiKeys, type PartnerApiKey } from '../api/list-partner-api-keys';
 import { usePartners, type Partner } from '../api/list-partners';
 import { useRevokePartnerApiKey } from '../api/revoke-partner-api-key';
-import { DateTime, ListError, OneTimeSecret, ShowMore } from './admin-common';
+import { DateTime, ListError, OneTimeSecret } from './admin-common';
+import { ShowMore } from '../../../components/ui/show-more';
 
 const SCOPE_OPTIONS = PARTNER_SCOPES.map((value) => ({ value, label: PARTNER_SCOPE_LABELS[value] }));
 

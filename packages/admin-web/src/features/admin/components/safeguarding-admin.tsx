@@ -12,7 +12,8 @@ import { describeProblem, fromZodError } from '../../../lib/form-errors';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { useSafeguardingConcerns, type SafeguardingConcern } from '../api/list-safeguarding-concerns';
 import { useResolveSafeguardingConcern } from '../api/resolve-safeguarding-concern';
-import { DateTime, ListError, ShowMore, useCan } from './admin-common';
+import { DateTime, ListError, useCan } from './admin-common';
+import { ShowMore } from '../../../components/ui/show-more';
 
 export type ConcernStatusFilter = 'open' | 'resolved' | 'all';
 

@@ -18,7 +18,8 @@ import { useCreateUser } from '../api/create-user';
 import { useUsers, type StaffAccount } from '../api/list-users';
 import { useResetUserMfa } from '../api/reset-user-mfa';
 import { useUpdateUser } from '../api/update-user';
-import { ListError, OneTimeSecret, ShowMore } from './admin-common';
+import { ListError, OneTimeSecret } from './admin-common';
+import { ShowMore } from '../../../components/ui/show-more';
 
 const ROLE_OPTIONS = STAFF_ROLES.map((value) => ({ value, label: ROLE_LABELS[value] }));
 const FIELD_IDS = { name: 'user-name', email: 'user-email', roles: 'user-roles' } as const;

@@ -29,7 +29,8 @@ export function completeCohort(cohort: Cohort) {
   );
 }
 
-function useCohortMutation<I, O>(name: string, fn: (input: I) => Promise<O>, cohortOf: (result: O) => Cohort) {
+/** A change of one cohort: the answer replaces the cached cohort; lists and its roster are read again. */
+export function useCohortMutation<I, O>(name: string, fn: (input: I) => Promise<O>, cohortOf: (result: O) => Cohort) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationKey: ['cohorts', name],

@@ -1,9 +1,10 @@
 // Who facilitates a cohort: the choice (active facilitators) and the change (If-Match, like every cohort change).
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, type ApiResponse } from '../../../lib/api-client';
 import { unwrap } from '../../../lib/problem';
+import { useCohortMutation } from './change-cohort-status';
 import { etagOf } from './get-cohort';
-import { cohortKeys, type Cohort } from './list-cohorts';
+import type { Cohort } from './list-cohorts';
 
 export type FacilitatorChoice = ApiResponse<'/v1/facilitators', 'get'>['items'][number];
 
@@ -25,14 +26,4 @@ export function setFacilitators({ cohort, userIds }: { cohort: Cohort; userIds: 
   );
 }
 
-export function useSetFacilitators() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationKey: ['cohorts', 'facilitators'],
-    mutationFn: setFacilitators,
-    onSuccess: (cohort) => {
-      queryClient.setQueryData(cohortKeys.detail(cohort.id), cohort);
-      return queryClient.invalidateQueries({ queryKey: cohortKeys.lists() });
-    },
-  });
-}
+export const useSetFacilitators = () => useCohortMutation('facilitators', setFacilitators, (c) => c);

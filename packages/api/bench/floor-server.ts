@@ -66,35 +66,25 @@ app.get('/health', async () => ({ status: 'ok' }));
 
 app.get('/v1/cohorts', async (request) => {
   const limit = Number((request.query as { limit?: string }).limit ?? 25);
+  // The page with each cohort's sessions, live enrolment counts and facilitators, as Harbour reads it (one statement).
   const rows = await db.query(
     `SELECT c.*, (c.status = 'open' AND c.first_session_at IS NOT NULL
               AND c.first_session_at <= $1::timestamptz + make_interval(days => co.at_risk_days)
-              AND (SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.status = 'confirmed') < c.min_participants) AS at_risk
+              AND (SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.status = 'confirmed') < c.min_participants) AS at_risk,
+            coalesce((SELECT json_agg(json_build_object('id', s.id, 'position', s.position, 'startsAt', s.starts_at, 'endsAt', s.ends_at) ORDER BY s.position)
+                      FROM cohort_sessions s WHERE s.cohort_id = c.id), '[]'::json) AS sessions,
+            (SELECT array[count(*) FILTER (WHERE e.status = 'confirmed'), count(*) FILTER (WHERE e.status = 'offered'),
+                          count(*) FILTER (WHERE e.status = 'waitlisted')]::int[]
+             FROM enrolments e WHERE e.cohort_id = c.id AND e.status IN ${LIVE}) AS counts,
+            coalesce((SELECT json_agg(json_build_object('id', u.id, 'name', u.name) ORDER BY u.name, u.id)
+                      FROM cohort_facilitators f JOIN users u ON u.id = f.user_id WHERE f.cohort_id = c.id), '[]'::json) AS facilitators
      FROM cohorts c JOIN courses co ON co.id = c.course_id ORDER BY c.first_session_at, c.id LIMIT $2`,
     [new Date().toISOString(), limit + 1],
   );
   const page = rows.slice(0, limit);
-  const ids = page.map((r) => r.id);
-  const sessions = await db.query('SELECT * FROM cohort_sessions WHERE cohort_id = ANY($1::uuid[]) ORDER BY cohort_id, position', [ids]);
-  const counts = await db.query(
-    `SELECT cohort_id, status, count(*)::int AS n FROM enrolments WHERE cohort_id = ANY($1::uuid[]) AND status IN ${LIVE} GROUP BY cohort_id, status`,
-    [ids],
-  );
-  const facilitators = await db.query(
-    `SELECT f.cohort_id, u.id, u.name FROM cohort_facilitators f JOIN users u ON u.id = f.user_id
-     WHERE f.cohort_id = ANY($1::uuid[]) ORDER BY u.name, u.id`,
-    [ids],
-  );
-  const items = page.map((c) => {
-    const n = (status: string) => Number(counts.find((r) => r.cohort_id === c.id && r.status === status)?.n ?? 0);
-    return {
-      ...c,
-      sessions: sessions.filter((s) => s.cohort_id === c.id),
-      facilitators: facilitators.filter((f) => f.cohort_id === c.id).map((f) => ({ id: f.id, name: f.name })),
-      confirmedCount: n('confirmed'),
-      offeredCount: n('offered'),
-      waitlistCount: n('waitlisted'),
-    };
+  const items = page.map(({ counts, ...c }) => {
+    const [confirmedCount, offeredCount, waitlistCount] = (counts as number[] | null) ?? [0, 0, 0];
+    return { ...c, confirmedCount, offeredCount, waitlistCount };
   });
   const last = page.at(-1);
   return { items, nextCursor: rows.length > limit && last ? `${String(last.first_session_at)}|${String(last.id)}` : null };
@@ -105,32 +95,18 @@ app.get('/v1/cohorts/:id/enrolments', async (request, reply) => {
   const limit = 25;
   const [cohort] = await db.query('SELECT id FROM cohorts WHERE id = $1', [id]);
   if (!cohort) return reply.code(404).send({ status: 404 });
-  const [rows, positions, sessions] = await Promise.all([
-    db.query(
-      `SELECT e.*, e.queued_at::text AS queued_at_key, p.first_name, p.last_name, p.email, p.phone
-       FROM enrolments e JOIN participants p ON p.id = e.participant_id WHERE e.cohort_id = $1 ORDER BY e.queued_at, e.id LIMIT $2`,
-      [id, limit + 1],
-    ),
-    db.query(
-      `SELECT id, row_number() OVER (ORDER BY queued_at, id)::int AS position FROM enrolments WHERE cohort_id = $1 AND status = 'waitlisted'`,
-      [id],
-    ),
-    db.query('SELECT * FROM cohort_sessions WHERE cohort_id = $1 ORDER BY position', [id]),
-  ]);
-  const page = rows.slice(0, limit);
-  const marks = await db.query('SELECT * FROM attendance WHERE enrolment_id = ANY($1::uuid[])', [page.map((r) => r.id)]);
-  return {
-    items: page.map((e) => ({
-      ...e,
-      waitlistPosition: positions.find((p) => p.id === e.id)?.position,
-      attendance: sessions.map((s) => ({
-        sessionId: s.id,
-        position: s.position,
-        status: marks.find((m) => m.enrolment_id === e.id && m.session_id === s.id)?.status ?? null,
-      })),
-    })),
-    nextCursor: rows.length > limit ? 'more' : null,
-  };
+  // The page with each person, their waitlist place and their attendance per session, as Harbour reads it (one statement).
+  const rows = await db.query(
+    `WITH waitlist AS (SELECT id, row_number() OVER (ORDER BY queued_at, id)::int AS position FROM enrolments WHERE cohort_id = $1 AND status = 'waitlisted')
+     SELECT e.*, e.queued_at::text AS queued_at_key, p.id AS participant_id, p.first_name, p.last_name, p.email, p.phone, w.position AS waitlist_position,
+            coalesce((SELECT json_agg(json_build_object('sessionId', s.id, 'position', s.position, 'status', a.status) ORDER BY s.position)
+                      FROM cohort_sessions s LEFT JOIN attendance a ON a.session_id = s.id AND a.enrolment_id = e.id
+                      WHERE s.cohort_id = e.cohort_id), '[]'::json) AS attendance
+     FROM enrolments e JOIN participants p ON p.id = e.participant_id LEFT JOIN waitlist w ON w.id = e.id
+     WHERE e.cohort_id = $1 ORDER BY e.queued_at, e.id LIMIT $2`,
+    [id, limit + 1],
+  );
+  return { items: rows.slice(0, limit), nextCursor: rows.length > limit ? 'more' : null };
 });
 
 app.get('/v1/participants/:id', async (request, reply) => {

@@ -1,7 +1,7 @@
-import { and, arrayContains, asc, count, eq, gt, gte, inArray, isNull, lt, lte, not, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, gt, gte, inArray, isNull, lt, lte, not, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { LIVE_ENROLMENT_STATUSES, type CohortStatus, type EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
-import { anyId, prepared } from '../../db/prepared';
+import { prepared } from '../../db/prepared';
 import { ENCRYPTED_FIELDS, encryptField } from '../../lib/encryption';
 import { cohortFacilitators, cohorts, cohortSessions, courses, enrolmentEvents, enrolments, users } from '../../db/schema/index';
 import type { CohortRow } from './cohort-access';
@@ -9,7 +9,6 @@ import type { CohortRow } from './cohort-access';
 export type { CohortRow };
 export type NewCohortRow = typeof cohorts.$inferInsert;
 export type CohortSessionRow = typeof cohortSessions.$inferSelect;
-export type CohortWithRisk = { cohort: CohortRow; atRisk: boolean };
 
 /**
  * The one definition of "at risk" (DOMAIN: viability): open, fewer confirmed seats than its minimum,
@@ -24,7 +23,34 @@ export function atRiskSql(now: Date | Placeholder): SQL<boolean> {
     and (select count(*) from ${enrolments} where ${enrolments.cohortId} = ${cohorts.id} and ${enrolments.status} = 'confirmed') < ${cohorts.minParticipants})`;
 }
 
-const withRiskColumns = (now: Date | Placeholder) => ({ cohort: cohorts, atRisk: atRiskSql(now) });
+/** A session as `cohortDetailColumns` carries it (times as JSON text: ISO 8601 with an offset). */
+export type CohortSessionJson = { id: string; position: number; startsAt: string; endsAt: string };
+
+/**
+ * What a cohort's answer needs besides its row, as columns of the same statement: its sessions, its
+ * live enrolments counted by status ([confirmed, offered, waitlisted]) and its facilitators. One round
+ * trip for a page of cohorts instead of four.
+ */
+const cohortDetailColumns = {
+  sessions: sql<CohortSessionJson[]>`coalesce((select json_agg(json_build_object('id', ${cohortSessions.id}, 'position', ${cohortSessions.position},
+      'startsAt', ${cohortSessions.startsAt}, 'endsAt', ${cohortSessions.endsAt}) order by ${cohortSessions.position})
+    from ${cohortSessions} where ${cohortSessions.cohortId} = ${cohorts.id}), '[]'::json)`,
+  counts: sql<[number, number, number] | null>`(select array[count(*) filter (where ${enrolments.status} = 'confirmed'),
+      count(*) filter (where ${enrolments.status} = 'offered'), count(*) filter (where ${enrolments.status} = 'waitlisted')]::int[]
+    from ${enrolments} where ${enrolments.cohortId} = ${cohorts.id} and ${enrolments.status} in ('confirmed', 'offered', 'waitlisted'))`,
+  facilitators: sql<{ id: string; name: string }[]>`coalesce((select json_agg(json_build_object('id', ${users.id}, 'name', ${users.name}) order by ${users.name}, ${users.id})
+    from ${cohortFacilitators} join ${users} on ${users.id} = ${cohortFacilitators.userId} where ${cohortFacilitators.cohortId} = ${cohorts.id}), '[]'::json)`,
+};
+
+export type CohortWithRisk = {
+  cohort: CohortRow;
+  atRisk: boolean;
+  sessions: CohortSessionJson[];
+  counts: [number, number, number] | null;
+  facilitators: { id: string; name: string }[];
+};
+
+const withRiskColumns = (now: Date | Placeholder) => ({ cohort: cohorts, atRisk: atRiskSql(now), ...cohortDetailColumns });
 
 export async function findCohortWithRisk(db: Db, id: string, now: Date): Promise<CohortWithRisk | undefined> {
   const [row] = await prepared(db, 'cohort_with_risk', (db, name) =>
@@ -122,18 +148,6 @@ export async function updateCohort(db: Db, id: string, values: Partial<NewCohort
   return row;
 }
 
-export async function listSessions(db: Db, cohortIds: string[]): Promise<CohortSessionRow[]> {
-  if (cohortIds.length === 0) return [];
-  return prepared(db, 'sessions_of_cohorts', (db, name) =>
-    db
-      .select()
-      .from(cohortSessions)
-      .where(anyId(cohortSessions.cohortId, 'cohortIds'))
-      .orderBy(asc(cohortSessions.cohortId), asc(cohortSessions.position))
-      .prepare(name),
-  ).execute({ cohortIds });
-}
-
 /**
  * Writes the schedule by position: a session keeps its id (and so its calendar UID) when it moves;
  * positions beyond the new schedule are removed.
@@ -149,41 +163,6 @@ export async function replaceSessions(db: Db, cohortId: string, sessions: { star
       });
   }
   await db.delete(cohortSessions).where(and(eq(cohortSessions.cohortId, cohortId), gt(cohortSessions.position, sessions.length)));
-}
-
-export type EnrolmentCounts = { confirmed: number; offered: number; waitlisted: number };
-
-/** Enrolments per cohort and live status, in one grouped query. */
-export async function countEnrolments(db: Db, cohortIds: string[]): Promise<Map<string, EnrolmentCounts>> {
-  const out = new Map<string, EnrolmentCounts>();
-  if (cohortIds.length === 0) return out;
-  const rows = await prepared(db, 'live_enrolment_counts', (db, name) =>
-    db
-      .select({ cohortId: enrolments.cohortId, status: enrolments.status, n: count() })
-      .from(enrolments)
-      .where(and(anyId(enrolments.cohortId, 'cohortIds'), inArray(enrolments.status, [...LIVE_ENROLMENT_STATUSES])))
-      .groupBy(enrolments.cohortId, enrolments.status)
-      .prepare(name),
-  ).execute({ cohortIds });
-  for (const row of rows) {
-    const counts = out.get(row.cohortId) ?? { confirmed: 0, offered: 0, waitlisted: 0 };
-    if (row.status === 'confirmed' || row.status === 'offered' || row.status === 'waitlisted') counts[row.status] = row.n;
-    out.set(row.cohortId, counts);
-  }
-  return out;
-}
-
-export async function listFacilitators(db: Db, cohortIds: string[]): Promise<{ cohortId: string; id: string; name: string }[]> {
-  if (cohortIds.length === 0) return [];
-  return prepared(db, 'facilitators_of_cohorts', (db, name) =>
-    db
-      .select({ cohortId: cohortFacilitators.cohortId, id: users.id, name: users.name })
-      .from(cohortFacilitators)
-      .innerJoin(users, eq(users.id, cohortFacilitators.userId))
-      .where(anyId(cohortFacilitators.cohortId, 'cohortIds'))
-      .orderBy(asc(users.name), asc(users.id))
-      .prepare(name),
-  ).execute({ cohortIds });
 }
 
 /** Active staff with the facilitator role, by name (the cohort page's choice of facilitators). */

@@ -21,16 +21,15 @@ import {
 import type { Db } from '../../db/client';
 import { AppError, invalidState, notFound, type FieldError } from '../../lib/app-error';
 import { decodeCursor, toPage } from '../../lib/cursor';
-import { groupBy } from '../../lib/group';
 import type { StaffActor } from '../../plugins/auth';
 import { findCourseById } from '../courses/courses.repo';
 import { rulesOf } from '../courses/courses.service';
+import { listSessions } from '../enrolments/enrolments.repo';
 import { reseatCohort } from '../enrolments/enrolments.service';
 import { mailCohortCancelled } from '../notifications/notifications.service';
 import { cohortCalendarIcs } from './calendar';
 import { findVisibleCohort, seesAllCohorts } from './cohort-access';
 import {
-  countEnrolments,
   findCohortWithRisk,
   findUsersByIds,
   listActiveFacilitators,
@@ -38,8 +37,6 @@ import {
   insertCohort,
   lastSessionEndedBy,
   listCohorts,
-  listFacilitators,
-  listSessions,
   lockLiveEnrolments,
   markPaidForRefund,
   removeEnrolments,
@@ -48,27 +45,18 @@ import {
   transitionCohortsWhere,
   updateCohort,
   type CohortRow,
-  type CohortSessionRow,
   type CohortWithRisk,
-  type EnrolmentCounts,
   type NewCohortRow,
 } from './cohorts.repo';
 
 // ---------------------------------------------------------------------------------------------
 // Answers
 
-export interface CohortExtras {
-  atRisk: boolean;
-  sessions: CohortSessionRow[];
-  counts?: EnrolmentCounts;
-  facilitators: { id: string; name: string }[];
-}
-
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** A cohort row and what belongs to it, as the API answers it. */
-export function toCohort(row: CohortRow, extras: CohortExtras): Cohort {
-  const counts = extras.counts ?? { confirmed: 0, offered: 0, waitlisted: 0 };
+/** A cohort row and what belongs to it (read in the same statement), as the API answers it. */
+export function toCohort({ cohort: row, atRisk, sessions, counts, facilitators }: CohortWithRisk): Cohort {
+  const [confirmed, offered, waitlisted] = counts ?? [0, 0, 0];
   return {
     id: row.id,
     courseId: row.courseId,
@@ -82,20 +70,23 @@ export function toCohort(row: CohortRow, extras: CohortExtras): Cohort {
     enrolmentDeadline: iso(row.enrolmentDeadline),
     firstSessionAt: iso(row.firstSessionAt),
     lastSessionEndsAt: iso(row.lastSessionEndsAt),
-    sessions: extras.sessions.map((s) => ({
-      id: s.id,
-      position: s.position,
-      startsAt: s.startsAt.toISOString(),
-      endsAt: s.endsAt.toISOString(),
-      startsAtLondon: formatLondon(s.startsAt),
-    })),
-    facilitators: extras.facilitators.map(({ id, name }) => ({ id, name })),
-    confirmedCount: counts.confirmed,
-    offeredCount: counts.offered,
-    waitlistCount: counts.waitlisted,
+    sessions: sessions.map((s) => {
+      const startsAt = new Date(s.startsAt);
+      return {
+        id: s.id,
+        position: s.position,
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(s.endsAt).toISOString(),
+        startsAtLondon: formatLondon(startsAt),
+      };
+    }),
+    facilitators: facilitators.map(({ id, name }) => ({ id, name })),
+    confirmedCount: confirmed,
+    offeredCount: offered,
+    waitlistCount: waitlisted,
     seatsTaken: row.seatsTaken,
     seatsFree: Math.max(0, row.maxParticipants - row.seatsTaken),
-    atRisk: extras.atRisk,
+    atRisk,
     cancelReason: row.cancelReason,
     publishedAt: iso(row.publishedAt),
     cancelledAt: iso(row.cancelledAt),
@@ -106,30 +97,10 @@ export function toCohort(row: CohortRow, extras: CohortExtras): Cohort {
   };
 }
 
-/** Full answers for many cohorts in a fixed number of queries (sessions, counts, facilitators). */
-export async function toCohorts(db: Db, rows: CohortWithRisk[]): Promise<Cohort[]> {
-  const ids = rows.map((r) => r.cohort.id);
-  // One after the other: inside a transaction they share one connection (pg refuses overlapping queries).
-  const sessions = await listSessions(db, ids);
-  const counts = await countEnrolments(db, ids);
-  const facilitators = await listFacilitators(db, ids);
-  const sessionsOf = groupBy(sessions, (s) => s.cohortId);
-  const facilitatorsOf = groupBy(facilitators, (f) => f.cohortId);
-  return rows.map(({ cohort, atRisk }) =>
-    toCohort(cohort, {
-      atRisk,
-      sessions: sessionsOf.get(cohort.id) ?? [],
-      counts: counts.get(cohort.id),
-      facilitators: facilitatorsOf.get(cohort.id) ?? [],
-    }),
-  );
-}
-
 async function cohortAnswer(db: Db, id: string): Promise<Cohort> {
   const row = await findCohortWithRisk(db, id, new Date());
   if (!row) throw notFound('cohort');
-  const [cohort] = await toCohorts(db, [row]);
-  return cohort!;
+  return toCohort(row);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -260,7 +231,7 @@ export async function listCohortPage(db: Db, actor: StaffActor, query: ListCohor
     after,
   });
   const page = toPage(rows, query.limit, (r) => [r.cohort.firstSessionAt?.toISOString() ?? '', r.cohort.id]);
-  return { items: await toCohorts(db, page.items), nextCursor: page.nextCursor };
+  return { items: page.items.map(toCohort), nextCursor: page.nextCursor };
 }
 
 export async function getCohort(db: Db, actor: StaffActor, id: string): Promise<Cohort> {
@@ -270,7 +241,7 @@ export async function getCohort(db: Db, actor: StaffActor, id: string): Promise<
 
 export async function cohortCalendar(db: Db, actor: StaffActor, id: string): Promise<string> {
   const row = await findVisibleCohort(db, actor, id);
-  return cohortCalendarIcs(row, await listSessions(db, [id]));
+  return cohortCalendarIcs(row, await listSessions(db, id));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -386,7 +357,7 @@ export async function publishCohort(db: Db, actor: StaffActor, id: string, ifMat
     checkIfMatch(row, ifMatch, false);
     ensureState(row, 'open', 'published');
 
-    const sessions = await listSessions(tx, [id]);
+    const sessions = await listSessions(tx, id);
     // Same-day sessions were allowed (or not) when the schedule was set; here: still the course's shape, all ahead.
     const schedule = validateSchedule(
       await courseRules(tx, row.courseId),

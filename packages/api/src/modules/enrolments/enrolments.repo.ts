@@ -372,12 +372,28 @@ export type RosterRow = { enrolment: EnrolmentRow; participant: ParticipantRow }
 /** queued_at to the microsecond, as text: a JS Date would lose the microseconds a keyset cursor needs. */
 const queuedAtKey = sql<string>`${enrolments.queuedAt}::text`;
 
-/** A keyset page of the cohort's enrolments in the order people came (queuedAt, id), with each person. */
+/** One roster line's attendance: every session of the cohort in order, with this enrolment's mark (or null). */
+export type RosterAttendance = { sessionId: string; position: number; status: AttendanceRow['status'] | null }[];
+
+export type RosterPageRow = {
+  enrolment: EnrolmentRow;
+  participant: Pick<ParticipantRow, 'id' | 'firstName' | 'lastName' | 'email' | 'phone'>;
+  queuedAtKey: string;
+  /** The place in the cohort's waitlist (waitlisted enrolments only). */
+  waitlistPosition: number | null;
+  attendance: RosterAttendance;
+};
+
+/**
+ * A keyset page of the cohort's enrolments in the order people came (queuedAt, id), with each person,
+ * their place in the waitlist (the same order among the waitlisted) and their attendance at every
+ * session: one statement.
+ */
 export async function listRoster(
   db: Db,
   cohortId: string,
   opts: { limit: number; status?: EnrolmentStatus; after?: { queuedAtKey: string; id: string } },
-): Promise<(RosterRow & { queuedAtKey: string })[]> {
+): Promise<RosterPageRow[]> {
   // Prepared once per shape (status filter, cursor), every value a parameter.
   const name = `roster_page_${opts.status ? 's' : '_'}${opts.after ? 'a' : '_'}`;
   return prepared(db, name, (db, name) => {
@@ -385,10 +401,33 @@ export async function listRoster(
     const where: (SQL | undefined)[] = [eq(enrolments.cohortId, p('cohortId'))];
     if (opts.status) where.push(eq(enrolments.status, p('status')));
     if (opts.after) where.push(sql`(${enrolments.queuedAt}, ${enrolments.id}) > (${p('afterKey')}::timestamptz, ${p('afterId')}::uuid)`);
+    const waitlist = db.$with('waitlist').as(
+      db
+        .select({ id: sql<string>`${enrolments.id}`.as('waitlisted_id'), position: sql<number>`row_number() over (order by ${enrolments.queuedAt}, ${enrolments.id})::int`.as('position') })
+        .from(enrolments)
+        .where(and(eq(enrolments.cohortId, p('cohortId')), eq(enrolments.status, 'waitlisted'))),
+    );
     return db
-      .select({ enrolment: enrolments, participant: participants, queuedAtKey })
+      .with(waitlist)
+      .select({
+        enrolment: enrolments,
+        participant: {
+          id: participants.id,
+          firstName: participants.firstName,
+          lastName: participants.lastName,
+          email: participants.email,
+          phone: participants.phone,
+        },
+        queuedAtKey,
+        waitlistPosition: waitlist.position,
+        attendance: sql<RosterAttendance>`coalesce((select json_agg(json_build_object('sessionId', ${cohortSessions.id}, 'position', ${cohortSessions.position},
+            'status', ${attendance.status}) order by ${cohortSessions.position})
+          from ${cohortSessions} left join ${attendance} on ${attendance.sessionId} = ${cohortSessions.id} and ${attendance.enrolmentId} = ${enrolments.id}
+          where ${cohortSessions.cohortId} = ${enrolments.cohortId}), '[]'::json)`,
+      })
       .from(enrolments)
       .innerJoin(participants, eq(participants.id, enrolments.participantId))
+      .leftJoin(waitlist, eq(waitlist.id, enrolments.id))
       .where(and(...where))
       .orderBy(...waitlistOrder)
       .limit(p('limit'))

@@ -423,7 +423,7 @@ function attendanceBySession(sessions: SessionRow[], rows: AttendanceRow[], enro
 const TIMESTAMP_KEY = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Roster and waitlist in the order people came, with contact, payment, manual and attendance: a fixed number of queries. */
+/** Roster and waitlist in the order people came, with contact, payment, manual and attendance: two queries (the cohort, the page). */
 export async function listCohortEnrolments(db: Db, actor: StaffActor, cohortId: string, query: RosterQuery): Promise<RosterPage> {
   const cohort = await findVisibleCohort(db, actor, cohortId);
   let after: { queuedAtKey: string; id: string } | undefined;
@@ -436,24 +436,13 @@ export async function listCohortEnrolments(db: Db, actor: StaffActor, cohortId: 
       });
     }
   }
-  const [rows, positions, sessions] = await Promise.all([
-    listRoster(db, cohort.id, { limit: query.limit + 1, status: query.status, after }),
-    waitlistPositions(db, cohort.id),
-    listSessions(db, cohort.id),
-  ]);
+  const rows = await listRoster(db, cohort.id, { limit: query.limit + 1, status: query.status, after });
   const page = toPage(rows, query.limit, (r) => [r.queuedAtKey, r.enrolment.id]);
-  const marks = await attendanceOf(db, page.items.map((r) => r.enrolment.id));
   return {
-    items: page.items.map(({ enrolment, participant }) => ({
-      ...toEnrolment(enrolment, positions.get(enrolment.id)),
-      participant: {
-        id: participant.id,
-        firstName: participant.firstName,
-        lastName: participant.lastName,
-        email: participant.email,
-        phone: participant.phone,
-      },
-      attendance: attendanceBySession(sessions, marks, enrolment.id),
+    items: page.items.map(({ enrolment, participant, waitlistPosition, attendance }) => ({
+      ...toEnrolment(enrolment, waitlistPosition ?? undefined),
+      participant,
+      attendance,
     })),
     nextCursor: page.nextCursor,
   };

@@ -308,6 +308,8 @@ describe('GET /v1/cohorts/:id/enrolments', () => {
     expect(a.result.json().items).toHaveLength(3);
     expect(b.result.json().items).toHaveLength(12);
     expect(b.queries).toBe(a.queries);
+    // the cohort (may this person see it?), the page with places and attendance, the audit record
+    expect(b.queries).toBe(3);
 
     const first = b.result.json().items.find((e: { id: string }) => e.id === large.confirmed[0]);
     expect(first).toMatchObject({
@@ -334,6 +336,12 @@ describe('GET /v1/cohorts/:id/enrolments', () => {
     expect([...p1.items, ...p2.items, ...p3.items].map((e: { id: string }) => e.id)).toHaveLength(5);
     expect(new Set([...p1.items, ...p2.items, ...p3.items].map((e: { id: string }) => e.id)).size).toBe(5);
     expect(p3.nextCursor).toBeNull();
+    // Waitlist places count the whole waitlist, not the page they are on.
+    const waiting = [...p1.items, ...p2.items, ...p3.items].filter((e: { status: string }) => e.status === 'waitlisted');
+    expect(waiting.map((e: { waitlistPosition: number }) => e.waitlistPosition)).toEqual([1, 2]);
+    const onlyWaiting = (await roster(cohort.id, coordinator.auth, '?status=waitlisted&limit=1')).json();
+    const next = (await roster(cohort.id, coordinator.auth, `?status=waitlisted&limit=1&cursor=${onlyWaiting.nextCursor}`)).json();
+    expect([...onlyWaiting.items, ...next.items].map((e: { waitlistPosition: number }) => e.waitlistPosition)).toEqual([1, 2]);
     expectProblem(await roster(cohort.id, coordinator.auth, '?cursor=nonsense'), 400, 'VALIDATION_FAILED');
   });
 

@@ -142,7 +142,7 @@ export async function buildApp({ config, database, secrets }: AppDeps): Promise<
   await app.register(webhooksRoutes, { config, db: database.db });
   await app.register(partnersRoutes, { db: database.db });
   await app.register(referralsRoutes, { db: database.db });
-  await app.register(safeguardingRoutes, { db: database.db });
+  await app.register(safeguardingRoutes, { db: database.db, publicUrl: config.PUBLIC_URL });
   await app.register(dataProtectionRoutes, { db: database.db });
 
   await app.register(consolePlugin, { dir: config.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR });

@@ -37,6 +37,7 @@ const EXAMPLES: { [K in keyof EmailTemplates]: EmailTemplates[K] } = {
   cohort_cancelled: { firstName: 'Alex', firstSessionAt: '2027-07-01T17:00:00Z', refundDue: true },
   cohort_at_risk: { name: 'Sam', cohortId: '7d3c0e0e-0000-4000-8000-000000000001', firstSessionAt: '2027-07-01T17:00:00Z', confirmedCount: 5, minParticipants: 8, link: 'https://harbour.example/cohorts/7d3c' },
   referral_received: { referrerName: 'Jo Probation', reference: 'c0ffee00-0000-4000-8000-000000000002' },
+  concern_raised: { raisedAt: '2027-07-01T19:30:00Z', link: 'https://harbour.example/admin/safeguarding' },
   delivery_failed: { messageId: 'c0ffee00-0000-4000-8000-000000000003', kind: 'webhook', topic: 'referral.status_changed', attempts: 10 },
 };
 

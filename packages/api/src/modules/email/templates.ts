@@ -47,6 +47,11 @@ export interface EmailTemplates {
   };
   /** To the person at a partner organisation who made a referral. */
   referral_received: { referrerName: string; reference: string };
+  /**
+   * To safeguarding leads (admins when there is none): a concern was raised. When only: never what it
+   * says, whom it is about or who raised it (they read it in the console, where the reading is audited).
+   */
+  concern_raised: { raisedAt: Instant; link?: string | null };
   /** To admins: a message could not be delivered after every retry. */
   delivery_failed: { messageId: string; kind: 'email' | 'webhook'; topic: string; attempts: number };
 }
@@ -61,6 +66,7 @@ export const EMAIL_TEMPLATES = [
   'cohort_cancelled',
   'cohort_at_risk',
   'referral_received',
+  'concern_raised',
   'delivery_failed',
 ] as const satisfies readonly EmailTemplate[];
 
@@ -159,6 +165,12 @@ const RENDERERS: { [K in EmailTemplate]: (data: EmailTemplates[K]) => RenderedEm
     render('Referral received', hello(d.referrerName), [
       `Thank you: we have received your referral (reference ${d.reference}).`,
       'We will contact the person you referred through the contact details you gave. You will be kept informed of progress through your organisation.',
+    ]),
+  concern_raised: (d) =>
+    render('Harbour: a safeguarding concern to read', 'Hello,', [
+      `A safeguarding concern was raised on ${formatLondon(d.raisedAt)}.`,
+      'For privacy it is not in this e-mail. Please sign in to Harbour to read it and record what is done.',
+      d.link ? { label: 'Open the safeguarding concerns', link: d.link } : 'It is listed under Safeguarding in the console.',
     ]),
   delivery_failed: (d) =>
     render('Harbour: a message could not be delivered', 'Hello,', [

@@ -5,7 +5,8 @@ import type { Db } from '../../db/client';
 import { findCohortWithRisk } from '../cohorts/cohorts.repo';
 import { countConfirmed, lockCohortById } from '../enrolments/enrolments.repo';
 import { enqueue } from '../outbox/outbox.service';
-import { listActiveCoordinators, listAtRiskCohortIdsNotAlerted, markAtRiskAlerted } from './notifications.repo';
+import { listActiveStaffWithRole } from '../users/users.repo';
+import { listAtRiskCohortIdsNotAlerted, markAtRiskAlerted } from './notifications.repo';
 
 export interface AtRiskOptions {
   /** PUBLIC_URL: when known, the e-mail links to the cohort in the console. */
@@ -25,7 +26,7 @@ export async function alertAtRiskCohorts(db: Db, now: Date, opts: AtRiskOptions 
       const cohort = await lockCohortById(tx, cohortId);
       if (!cohort || cohort.atRiskAlertedAt || !cohort.firstSessionAt) return false;
       if (!(await findCohortWithRisk(tx, cohortId, now))?.atRisk) return false;
-      const coordinators = await listActiveCoordinators(tx);
+      const coordinators = await listActiveStaffWithRole(tx, 'coordinator');
       if (coordinators.length === 0) return false;
       const confirmedCount = await countConfirmed(tx, cohortId);
       const link = opts.publicUrl ? `${opts.publicUrl.replace(/\/+$/, '')}/cohorts/${cohortId}` : null;

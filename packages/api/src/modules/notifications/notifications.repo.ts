@@ -1,6 +1,6 @@
-import { and, arrayContains, asc, eq, gt, inArray, isNull, lte, notExists, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, notExists, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { cohorts, cohortSessions, courses, enrolments, participants, sessionReminders, users } from '../../db/schema/index';
+import { cohorts, cohortSessions, courses, enrolments, participants, sessionReminders } from '../../db/schema/index';
 import { atRiskSql } from '../cohorts/cohorts.repo';
 
 /** Who an e-mail about an enrolment goes to; undefined when the person was erased (nothing is sent). */
@@ -22,15 +22,6 @@ export async function listRecipientsOfEnrolments(db: Db, enrolmentIds: string[])
     .innerJoin(participants, eq(participants.id, enrolments.participantId))
     .where(and(inArray(enrolments.id, enrolmentIds), isNull(participants.erasedAt)))
     .orderBy(asc(enrolments.queuedAt), asc(enrolments.id));
-}
-
-/** Active staff with the coordinator role. */
-export async function listActiveCoordinators(db: Db): Promise<{ email: string; name: string }[]> {
-  return db
-    .select({ email: users.email, name: users.name })
-    .from(users)
-    .where(and(arrayContains(users.roles, ['coordinator']), isNull(users.disabledAt)))
-    .orderBy(asc(users.email));
 }
 
 /** Cohorts at risk at `now` (the one definition, cohorts.repo atRiskSql) whose coordinators were not yet told. */

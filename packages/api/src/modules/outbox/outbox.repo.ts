@@ -1,8 +1,8 @@
-import { and, arrayContains, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { OutboxKind, OutboxStatus, WebhookEvent } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { prepared } from '../../db/prepared';
-import { outboxAttempts, outboxMessages, users, webhookSubscriptions } from '../../db/schema/index';
+import { outboxAttempts, outboxMessages, webhookSubscriptions } from '../../db/schema/index';
 
 export type OutboxMessageRow = typeof outboxMessages.$inferSelect;
 export type NewOutboxMessageRow = typeof outboxMessages.$inferInsert;
@@ -63,15 +63,6 @@ export async function insertOutboxMessage(db: Db, write: OutboxWrite, at: Date):
 export async function findSubscriptionsByIds(db: Db, ids: string[]): Promise<WebhookSubscriptionRow[]> {
   if (ids.length === 0) return [];
   return db.select().from(webhookSubscriptions).where(inArray(webhookSubscriptions.id, ids));
-}
-
-/** E-mail addresses of the active admins (for notices). */
-export async function listAdminEmails(db: Db): Promise<string[]> {
-  const rows = await db
-    .select({ email: users.email })
-    .from(users)
-    .where(and(arrayContains(users.roles, ['admin']), isNull(users.disabledAt)));
-  return rows.map((r) => r.email);
 }
 
 function dueIds(db: Db, now: Date, kinds: OutboxKind[], limit: number) {

@@ -5,7 +5,8 @@ import type { OutboxListQuery, OutboxMessage, WebhookEvent } from '@harbour/shar
 import type { Db } from '../../db/client';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import { renderEmail, type EmailTemplate, type EmailTemplates } from '../email/templates';
-import { insertOutboxMessage, listAdminEmails, listMessages, type OutboxMessageRow, type OutboxWrite } from './outbox.repo';
+import { listActiveStaffWithRole } from '../users/users.repo';
+import { insertOutboxMessage, listMessages, type OutboxMessageRow, type OutboxWrite } from './outbox.repo';
 
 /** An e-mail from one of the templates in modules/email/templates.ts. */
 export type EmailMessage = {
@@ -64,7 +65,7 @@ export function toOutboxWrite(message: OutgoingMessage, now: Date): OutboxWrite 
 export async function enqueueFailureNotice(tx: Db, failed: OutboxMessageRow, now: Date): Promise<void> {
   // A notice that itself fails is not noticed again: no chain of notices about notices.
   if (failed.isNotice) return;
-  for (const to of await listAdminEmails(tx)) {
+  for (const { email: to } of await listActiveStaffWithRole(tx, 'admin')) {
     await enqueue(
       tx,
       {

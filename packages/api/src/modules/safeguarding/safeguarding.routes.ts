@@ -19,7 +19,10 @@ const IdParams = z.object({ id: z.uuid() });
 const security = [{ bearerAuth: [] }];
 const tags = ['safeguarding'];
 
-export const safeguardingRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+export const safeguardingRoutes: FastifyPluginAsyncZod<{ db: Db; /** PUBLIC_URL, for the link in the leads' notice. */ publicUrl?: string }> = async (
+  app,
+  { db, publicUrl },
+) => {
   app.post(
     '/v1/safeguarding-concerns',
     {
@@ -30,14 +33,15 @@ export const safeguardingRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app,
         summary: 'Raise a safeguarding concern about a participant and/or a cohort',
         description:
           'Facilitators, coordinators, safeguarding leads and admins. A facilitator may name only cohorts assigned to them and ' +
-          'people enrolled in those (otherwise 404). The answer is a receipt: only safeguarding leads and admins read concerns.',
+          'people enrolled in those (otherwise 404). The answer is a receipt: only safeguarding leads and admins read concerns. ' +
+          'The active safeguarding leads (the admins, when there is none) are e-mailed that a concern is waiting, without its content.',
         security,
         body: RaiseSafeguardingConcernBodySchema,
         response: { 201: SafeguardingConcernReceiptSchema, ...STAFF_PROBLEMS, ...problems(404, 422) },
       },
     },
     async (request, reply) => {
-      const receipt = await auditedWrite(db, request, 201, (tx) => raiseConcern(tx, staffOf(request), request.body));
+      const receipt = await auditedWrite(db, request, 201, (tx) => raiseConcern(tx, staffOf(request), request.body, { publicUrl }));
       request.log.info({ concernId: receipt.id }, 'safeguarding concern raised');
       return reply.code(201).send(receipt);
     },

@@ -17,7 +17,9 @@ import { ENCRYPTED_FIELDS, decryptField, decryptOptional, encryptField } from '.
 import type { StaffActor } from '../../plugins/auth';
 import type { AuditEventInput } from '../audit/audit.service';
 import { isAssignedFacilitator, seesAllCohorts } from '../cohorts/cohort-access';
+import { enqueue } from '../outbox/outbox.service';
 import { findParticipantById } from '../participants/participants.repo';
+import { listActiveStaffWithRole } from '../users/users.repo';
 import {
   cohortExists,
   findConcernById,
@@ -80,7 +82,25 @@ async function recordReads(db: Db, context: ReadContext, ids: string[]): Promise
  * anything else is 404 (they must not learn what exists). Others: the participant and cohort must
  * exist, and when both are named the participant must be enrolled in the cohort (422).
  */
-export async function raiseConcern(db: Db, actor: StaffActor, body: RaiseSafeguardingConcernBody): Promise<SafeguardingConcernReceipt> {
+/**
+ * Tells the safeguarding leads (the admins, when there is no active lead) that a concern is waiting:
+ * when it was raised and where to read it, nothing else. In the transaction that records it.
+ */
+async function tellConcernReaders(tx: Db, raisedAt: Date, publicUrl: string | undefined): Promise<void> {
+  const leads = await listActiveStaffWithRole(tx, 'safeguarding_lead');
+  const readers = leads.length > 0 ? leads : await listActiveStaffWithRole(tx, 'admin');
+  const link = publicUrl ? `${publicUrl.replace(/\/+$/, '')}/admin/safeguarding` : null;
+  for (const { email } of readers) {
+    await enqueue(tx, { kind: 'email', to: email, template: 'concern_raised', data: { raisedAt, link } }, raisedAt);
+  }
+}
+
+export async function raiseConcern(
+  db: Db,
+  actor: StaffActor,
+  body: RaiseSafeguardingConcernBody,
+  opts: { publicUrl?: string } = {},
+): Promise<SafeguardingConcernReceipt> {
   return db.transaction(async (tx) => {
     const scoped = !seesAllCohorts(actor);
     if (body.cohortId !== undefined) {
@@ -104,6 +124,7 @@ export async function raiseConcern(db: Db, actor: StaffActor, body: RaiseSafegua
       summaryEnc: encryptField(body.summary, ENCRYPTED_FIELDS.safeguardingSummary),
       status: 'open',
     });
+    await tellConcernReaders(tx, row.raisedAt, opts.publicUrl);
     return { id: row.id, status: row.status, raisedAt: row.raisedAt.toISOString() };
   });
 }

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../test/build-test-app';
 import { createEligibleParticipant, createFacilitator, createOpenCohort } from '../../test/factories';
 import { createDeclaredParticipant } from '../data-protection/test-helpers';
-import { enrolments } from '../../db/schema/index';
+import { eq } from 'drizzle-orm';
+import { enrolments, outboxMessages, users } from '../../db/schema/index';
 
 type Staff = Awaited<ReturnType<TestApp['staff']>>;
 let t: TestApp;
@@ -61,6 +62,31 @@ describe('raising a concern', () => {
     expect(res.json()).toEqual({ id: expect.any(String), status: 'open', raisedAt: expect.any(String) });
     expect(res.body).not.toContain('grandchild');
     expect((await raise({ participantId: inMine, summary: SUMMARY }, facilitator.auth)).statusCode).toBe(201);
+  });
+
+  it('tells the safeguarding leads a concern is waiting, and nothing about it', async () => {
+    const notices = async () =>
+      (await t.database.db.select().from(outboxMessages).where(eq(outboxMessages.topic, 'concern_raised'))).map((m) => ({ to: m.recipient, payload: m.payload }));
+    const before = (await notices()).length;
+    expect((await raise({ cohortId: mine, participantId: inMine, summary: SUMMARY }, facilitator.auth)).statusCode).toBe(201);
+    const sent = (await notices()).slice(before);
+    expect(sent.map((m) => m.to)).toEqual([lead.email]);
+    const text = JSON.stringify(sent[0]!.payload);
+    expect(text).toContain('safeguarding concern was raised');
+    for (const secret of ['grandchild', 'overnight', 'Fran', 'Facilitator', inMine, mine]) expect(text).not.toContain(secret);
+
+    // With no active lead, the admins are told instead; a refused concern tells nobody.
+    await t.database.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, lead.id));
+    try {
+      expect((await raise({ cohortId: other, summary: SUMMARY }, facilitator.auth)).statusCode).toBe(404);
+      expect(await notices()).toHaveLength(before + 1);
+      expect((await raise({ cohortId: mine, summary: SUMMARY }, coordinator.auth)).statusCode).toBe(201);
+      const toAdmins = (await notices()).slice(before + 1).map((m) => m.to);
+      expect(toAdmins).toContain(admin.email);
+      expect(toAdmins).not.toContain(lead.email);
+    } finally {
+      await t.database.db.update(users).set({ disabledAt: null }).where(eq(users.id, lead.id));
+    }
   });
 
   it('a facilitator cannot name a cohort or a person outside their cohorts: 404', async () => {

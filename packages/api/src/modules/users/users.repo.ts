@@ -1,4 +1,5 @@
 import { and, arrayContains, asc, eq, gt, ilike, isNull, ne, or, sql } from 'drizzle-orm';
+import type { StaffRole } from '@harbour/shared';
 import { prepared } from '../../db/prepared';
 import type { Db } from '../../db/client';
 import { setPasswordTokens, users } from '../../db/schema/index';
@@ -98,6 +99,15 @@ export async function lockActiveAdmins(db: Db): Promise<{ id: string }[]> {
     .where(and(arrayContains(users.roles, ['admin']), isNull(users.disabledAt)))
     .orderBy(asc(users.id))
     .for('update');
+}
+
+/** The active staff with `role`, by e-mail address (the people a notice goes to). */
+export async function listActiveStaffWithRole(db: Db, role: StaffRole): Promise<{ email: string; name: string }[]> {
+  return db
+    .select({ email: users.email, name: users.name })
+    .from(users)
+    .where(and(arrayContains(users.roles, [role]), isNull(users.disabledAt)))
+    .orderBy(asc(users.email));
 }
 
 // --- one-time set-password links ------------------------------------------------------------

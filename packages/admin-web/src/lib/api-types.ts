@@ -1081,7 +1081,7 @@ export interface paths {
         put?: never;
         /**
          * Raise a safeguarding concern about a participant and/or a cohort
-         * @description Facilitators, coordinators, safeguarding leads and admins. A facilitator may name only cohorts assigned to them and people enrolled in those (otherwise 404). The answer is a receipt: only safeguarding leads and admins read concerns.
+         * @description Facilitators, coordinators, safeguarding leads and admins. A facilitator may name only cohorts assigned to them and people enrolled in those (otherwise 404). The answer is a receipt: only safeguarding leads and admins read concerns. The active safeguarding leads (the admins, when there is none) are e-mailed that a concern is waiting, without its content.
          */
         post: operations["raiseSafeguardingConcern"];
         delete?: never;

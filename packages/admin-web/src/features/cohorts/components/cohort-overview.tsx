@@ -3,6 +3,7 @@ import { can, formatLondon, type StaffRole } from '@harbour/shared';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
+import { RaiseConcernButton } from '../../safeguarding/components/raise-concern-button';
 import { Notice } from '../../../components/ui/notice';
 import { showToast } from '../../../components/ui/toast';
 import { ApiError } from '../../../lib/problem';
@@ -189,6 +190,7 @@ export function CohortOverview({ cohort, course, roles, paidCount }: CohortOverv
         <Button variant="secondary" onPress={() => save('calendar.ics')} isPending={download.isPending && download.variables?.file === 'calendar.ics'} pendingLabel="Downloading…">
           Download calendar file
         </Button>
+        {can(roles, 'safeguarding:raise') ? <RaiseConcernButton cohort={cohort} /> : null}
         {canWrite && cohort.status === 'in_progress' ? (
           <Button variant="secondary" onPress={() => setCompleteOpen(true)}>
             Mark cohort completed

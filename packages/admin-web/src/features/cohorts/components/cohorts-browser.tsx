@@ -9,6 +9,7 @@ import { Button } from '../../../components/ui/button';
 import { Loading } from '../../../components/ui/loading';
 import { Notice } from '../../../components/ui/notice';
 import { useSession } from '../../../lib/session';
+import { useEveryPage } from '../../../lib/use-every-page';
 import { useCourses } from '../../courses/api/list-courses';
 import { useCohorts, type CohortFilters } from '../api/list-cohorts';
 import type { CohortsSearch } from '../cohort-search';
@@ -76,6 +77,8 @@ export function CohortsBrowser({ search }: { search: CohortsSearch }) {
     ...(view === 'calendar' ? { ...monthRange(month), limit: 100 } : {}),
   };
   const cohorts = useCohorts(filters);
+  // A month's calendar shows every cohort with a session in it, however many pages that takes.
+  const moreToCome = useEveryPage(cohorts, view === 'calendar');
   const update = (patch: Partial<CohortsSearch>) =>
     void navigate({ search: (prev) => ({ ...prev, ...patch }) });
 
@@ -144,7 +147,10 @@ export function CohortsBrowser({ search }: { search: CohortsSearch }) {
           </Button>
         </Notice>
       ) : view === 'calendar' ? (
-        <CohortsCalendar cohorts={items} month={month} />
+        <>
+          <CohortsCalendar cohorts={items} month={month} />
+          {moreToCome ? <Loading label="Loading more cohorts for this month…" /> : null}
+        </>
       ) : items.length === 0 ? (
         <Notice title={filtered ? 'No cohorts match these filters' : 'There are no cohorts yet'}>
           <p>{filtered ? 'Try another status, or clear the filters.' : 'Create a cohort to start taking enrolments.'}</p>

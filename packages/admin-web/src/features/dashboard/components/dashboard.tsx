@@ -6,6 +6,7 @@ import { useState, type ReactNode } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Loading } from '../../../components/ui/loading';
 import { Notice } from '../../../components/ui/notice';
+import { useEveryPage } from '../../../lib/use-every-page';
 import { useCohorts, type Cohort } from '../../cohorts/api/list-cohorts';
 import { errorText } from '../../cohorts/components/form-errors';
 import { seatsText } from '../../cohorts/labels';
@@ -52,7 +53,10 @@ function CohortLink({ cohort }: { cohort: Cohort }) {
 function UpcomingCohorts({ from }: { from: string }) {
   const cohorts = useCohorts({ status: 'open,confirmed,in_progress', from, limit: 10 });
   const items = cohorts.data?.pages[0]?.items ?? [];
-  const offers = useLiveOffers(items);
+  // Offers are made only before a cohort begins, in any open or confirmed cohort: all of those, not the ten shown above.
+  const offering = useCohorts({ status: 'open,confirmed', from, limit: 100 });
+  const moreToCome = useEveryPage(offering);
+  const offers = useLiveOffers(offering.data?.pages.flatMap((p) => p.items) ?? []);
   const now = useNow();
 
   return (
@@ -91,9 +95,9 @@ function UpcomingCohorts({ from }: { from: string }) {
       </Panel>
 
       <Panel id="offers-heading" title="Offers waiting for an answer">
-        {cohorts.isPending || offers.isPending ? (
+        {offering.isPending || moreToCome || offers.isPending ? (
           <Loading label="Loading offers…" />
-        ) : offers.isError ? (
+        ) : offering.isError || offers.isError ? (
           <Notice tone="error">
             <p>Some offers could not be loaded. Please reload the page.</p>
           </Notice>

@@ -9,6 +9,7 @@ import type { Cohort } from '../../cohorts/api/list-cohorts';
 import { errorText } from '../../cohorts/components/form-errors';
 import { ENROLMENT_STATUS_LABELS, PAYMENT_STATUS_LABELS } from '../../cohorts/labels';
 import { formatOfferHours } from '../../courses/components/format-rules';
+import { RaiseConcernButton } from '../../safeguarding/components/raise-concern-button';
 import { useCohortEnrolments, type RosterEntry } from '../api/list-cohort-enrolments';
 import { useUpdateEnrolment } from '../api/update-enrolment';
 import { AttendanceGrid } from './attendance-grid';
@@ -74,6 +75,12 @@ export function CohortEnrolments({ cohort, roles, offerHours }: CohortEnrolments
   const canPay = can(roles, 'payments:write');
   const canManual = can(roles, 'manuals:write');
   const canAttend = can(roles, 'attendance:write') && cohort.status !== 'cancelled';
+  const canRaise = can(roles, 'safeguarding:raise');
+  // A place is marked completed once the course has begun (the coordinator decides; nothing completes by itself).
+  const started = cohort.firstSessionAt !== null && new Date(cohort.firstSessionAt).getTime() <= now.getTime();
+  const canComplete = can(roles, 'enrolments:write') && cohort.status !== 'cancelled' && started;
+  const concern = (entry: RosterEntry) =>
+    canRaise ? <RaiseConcernButton cohort={cohort} person={{ id: entry.participant.id, name: nameOf(entry) }} variant="link" /> : null;
 
   if (roster.isPending) return <Loading label="Loading the people on this cohort…" />;
   if (roster.isError) {
@@ -148,6 +155,12 @@ export function CohortEnrolments({ cohort, roles, offerHours }: CohortEnrolments
                     </td>
                     <td className="actions">
                       <EnrolmentHistoryButton entry={entry} />
+                      {canComplete && entry.status === 'confirmed' ? (
+                        <EnrolmentActionButton cohortId={cohort.id} entry={entry} action="complete" variant="link">
+                          <p>Record that {nameOf(entry)} has finished the course. Their place and attendance stay as they are.</p>
+                        </EnrolmentActionButton>
+                      ) : null}
+                      {concern(entry)}
                       {canEnrol && entry.status === 'confirmed' ? (
                         <>
                           <EnrolmentActionButton cohortId={cohort.id} entry={entry} action="withdraw" variant="link">
@@ -232,6 +245,7 @@ export function CohortEnrolments({ cohort, roles, offerHours }: CohortEnrolments
                           <p>{nameOf(entry)} leaves the waitlist; everyone behind them moves up one place.</p>
                         </EnrolmentActionButton>
                       ) : null}
+                      {concern(entry)}
                     </td>
                   </tr>
                 ))}

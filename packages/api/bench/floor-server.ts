@@ -77,7 +77,8 @@ app.get('/v1/cohorts', async (request) => {
                           count(*) FILTER (WHERE e.status = 'waitlisted')]::int[]
              FROM enrolments e WHERE e.cohort_id = c.id AND e.status IN ${LIVE}) AS counts,
             coalesce((SELECT json_agg(json_build_object('id', u.id, 'name', u.name) ORDER BY u.name, u.id)
-                      FROM cohort_facilitators f JOIN users u ON u.id = f.user_id WHERE f.cohort_id = c.id), '[]'::json) AS facilitators
+                      FROM cohort_facilitators f CROSS JOIN LATERAL (SELECT users.id, users.name FROM users WHERE users.id = f.user_id OFFSET 0) u
+                      WHERE f.cohort_id = c.id), '[]'::json) AS facilitators
      FROM cohorts c JOIN courses co ON co.id = c.course_id ORDER BY c.first_session_at, c.id LIMIT $2`,
     [new Date().toISOString(), limit + 1],
   );

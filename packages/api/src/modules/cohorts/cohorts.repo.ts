@@ -38,8 +38,11 @@ const cohortDetailColumns = {
   counts: sql<[number, number, number] | null>`(select array[count(*) filter (where ${enrolments.status} = 'confirmed'),
       count(*) filter (where ${enrolments.status} = 'offered'), count(*) filter (where ${enrolments.status} = 'waitlisted')]::int[]
     from ${enrolments} where ${enrolments.cohortId} = ${cohorts.id} and ${enrolments.status} in ('confirmed', 'offered', 'waitlisted'))`,
-  facilitators: sql<{ id: string; name: string }[]>`coalesce((select json_agg(json_build_object('id', ${users.id}, 'name', ${users.name}) order by ${users.name}, ${users.id})
-    from ${cohortFacilitators} join ${users} on ${users.id} = ${cohortFacilitators.userId} where ${cohortFacilitators.cohortId} = ${cohorts.id}), '[]'::json)`,
+  // Each facilitator's name by the users' primary key: as a plain join the planner hashes every staff
+  // row once per cohort on the page (`offset 0` keeps the lookup a lookup).
+  facilitators: sql<{ id: string; name: string }[]>`coalesce((select json_agg(json_build_object('id', staff.id, 'name', staff.name) order by staff.name, staff.id)
+    from ${cohortFacilitators} cross join lateral (select ${users.id}, ${users.name} from ${users} where ${users.id} = ${cohortFacilitators.userId} offset 0) staff
+    where ${cohortFacilitators.cohortId} = ${cohorts.id}), '[]'::json)`,
 };
 
 export type CohortWithRisk = {

@@ -587,6 +587,18 @@ describe('facilitators', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().facilitators).toEqual([{ id: facilitator.id, name: 'Fran Facilitator' }]);
     expect((await call('GET', `/v1/cohorts/${mine.id}`, coordinator)).json().facilitators).toEqual([{ id: facilitator.id, name: 'Fran Facilitator' }]);
+
+    // Two of them: by name, on the cohort and in the list.
+    const abel = await t.staff(['facilitator'], 'Abel Aide');
+    expect((await call('PUT', `/v1/cohorts/${mine.id}/facilitators`, coordinator, { userIds: [facilitator.id, abel.id] })).statusCode).toBe(200);
+    const both = [
+      { id: abel.id, name: 'Abel Aide' },
+      { id: facilitator.id, name: 'Fran Facilitator' },
+    ];
+    expect((await call('GET', `/v1/cohorts/${mine.id}`, coordinator)).json().facilitators).toEqual(both);
+    const listed = (await call('GET', '/v1/cohorts?limit=100', coordinator)).json().items as { id: string; facilitators: unknown }[];
+    expect(listed.find((c) => c.id === mine.id)?.facilitators).toEqual(both);
+    await call('PUT', `/v1/cohorts/${mine.id}/facilitators`, coordinator, { userIds: [facilitator.id] });
   });
 
   it('lets a facilitator read only assigned cohorts (404 for others) and change nothing (403)', async () => {

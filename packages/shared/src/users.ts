@@ -31,7 +31,14 @@ export const CreateUserBodySchema = z.strictObject({
 export type CreateUserBody = z.infer<typeof CreateUserBodySchema>;
 
 /** A one-time link for the person to choose their password (valid 72 hours). */
-export const SetPasswordLinkSchema = z.object({ setPasswordUrl: z.string(), expiresAt: z.iso.datetime() }).meta({ id: 'SetPasswordLink' });
+export const SetPasswordLinkSchema = z
+  .object({
+    setPasswordUrl: z.string(),
+    expiresAt: z.iso.datetime(),
+    /** Also e-mailed to the person (mail is set up: SMTP_URL). */
+    emailed: z.boolean(),
+  })
+  .meta({ id: 'SetPasswordLink' });
 export type SetPasswordLink = z.infer<typeof SetPasswordLinkSchema>;
 
 export const CreatedStaffAccountSchema = StaffAccountSchema.extend(SetPasswordLinkSchema.shape).meta({ id: 'CreatedStaffAccount' });

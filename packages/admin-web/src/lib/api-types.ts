@@ -1254,6 +1254,7 @@ export interface components {
             setPasswordUrl: string;
             /** Format: date-time */
             expiresAt: string;
+            emailed: boolean;
         };
         CreatedStaffAccountInput: {
             /** Format: uuid */
@@ -1270,6 +1271,7 @@ export interface components {
             setPasswordUrl: string;
             /** Format: date-time */
             expiresAt: string;
+            emailed: boolean;
         };
         CourseInput: {
             /** Format: uuid */
@@ -2213,6 +2215,7 @@ export interface components {
             setPasswordUrl: string;
             /** Format: date-time */
             expiresAt: string;
+            emailed: boolean;
         };
         CreatedStaffAccount: {
             /** Format: uuid */
@@ -2229,6 +2232,7 @@ export interface components {
             setPasswordUrl: string;
             /** Format: date-time */
             expiresAt: string;
+            emailed: boolean;
         };
         Course: {
             /** Format: uuid */

@@ -29,6 +29,7 @@ export const ENCRYPTED_FIELDS = {
   safeguardingSummary: 'safeguarding_concerns.summary',
   safeguardingResolution: 'safeguarding_concerns.resolution',
   mfaSecret: 'users.mfa_secret',
+  outboxSealed: 'outbox_messages.sealed',
 } as const;
 export type EncryptedField = (typeof ENCRYPTED_FIELDS)[keyof typeof ENCRYPTED_FIELDS];
 

@@ -43,6 +43,12 @@ export const outboxMessages = pgTable(
     subscriptionId: uuid('subscription_id').references(() => webhookSubscriptions.id),
     /** E-mail: the rendered { subject, text, html }. Webhook: the exact JSON body sent (same on every attempt). */
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /**
+     * An e-mail that carries a secret (a set-password link): its real { text, html }, encrypted at rest
+     * (lib/encryption, outbox_messages.sealed), while `payload` holds the same e-mail without the secret
+     * (what admins see). Sent from here, and cleared once the message is delivered or given up.
+     */
+    sealed: text('sealed'),
     status: text('status').$type<OutboxStatus>().notNull().default('pending'),
     /** Attempts started so far. */
     attempts: integer('attempts').notNull().default(0),

@@ -6,6 +6,7 @@ import { DecryptionError, SHREDDED, activeKeyring, createKeyring, initEncryption
 import { buildTestApp, type TestApp } from '../../test/build-test-app';
 import { createOpenCohort, setCohort } from '../../test/factories';
 import { decodeAnswers } from '../declarations/answers-codec';
+import { enqueueSealed, openSealed } from '../outbox/outbox.service';
 import {
   RETENTION_ERASURE_ACTION,
   RETENTION_REFERRAL_ACTION,
@@ -179,6 +180,15 @@ describe('encryption at rest', () => {
     const { id } = await reviewedParticipant();
     const concern = await inject('POST', '/v1/safeguarding-concerns', coordinator.auth, { participantId: id, summary: 'Rotation concern' });
     expect(concern.statusCode).toBe(201);
+    // A set-password e-mail waiting in the outbox, its link sealed.
+    const expiresAt = new Date(Date.now() + 3600_000);
+    const sealedId = await t.database.db.transaction((tx) =>
+      enqueueSealed(
+        tx,
+        { kind: 'email', to: 'rotation@example.org', template: 'set_password', data: { name: 'Rae', link: null, expiresAt } },
+        { name: 'Rae', link: 'https://harbour.example/set-password?token=rotation-token', expiresAt },
+      ),
+    );
     const oldRing = activeKeyring();
     const newRing: Keyring = createKeyring({ key: randomBytes(32), id: 'rotated' }, [{ key: oldRing.current.key, id: oldRing.current.id }]);
     try {
@@ -204,6 +214,9 @@ describe('encryption at rest', () => {
       expect(read.json().summary).toBe('Rotation concern');
       const [raw] = await t.database.db.select().from(safeguardingConcerns).where(eq(safeguardingConcerns.id, concern.json().id));
       expect(keyIdOf(raw!.summaryEnc)).toBe('rotated');
+      const [message] = await t.database.db.select().from(outboxMessages).where(eq(outboxMessages.id, sealedId));
+      expect(keyIdOf(message!.sealed!)).toBe('rotated');
+      expect(openSealed(message!.sealed!).text).toContain('token=rotation-token');
       // A second run has nothing to do.
       const again = await rotateEncryptionKey(t.database.db);
       expect(Object.values(again.reencrypted).every((n) => n === 0)).toBe(true);

@@ -30,6 +30,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: 'enrolments', column: 'payment_note', field: ENCRYPTED_FIELDS.enrolmentPaymentNote },
   { table: 'enrolment_events', column: 'note', field: ENCRYPTED_FIELDS.enrolmentEventNote },
   { table: 'referrals', column: 'note', field: ENCRYPTED_FIELDS.referralNote },
+  { table: 'outbox_messages', column: 'sealed', field: ENCRYPTED_FIELDS.outboxSealed },
   {
     table: 'idempotency_keys',
     column: 'response_body',

@@ -2,6 +2,9 @@
 // plain text and HTML, with neutral wording (they may be read on a shared device).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, TEST_ADMIN, type TestApp } from '../../test/build-test-app';
+import { and, eq } from 'drizzle-orm';
+import { outboxMessages } from '../../db/schema/index';
+import { requeueMessage } from '../outbox/outbox.repo';
 import { enqueue, type EmailMessage } from '../outbox/outbox.service';
 import { runOutboxOnce } from '../outbox/worker';
 import { createMailer } from './mailer';
@@ -38,6 +41,7 @@ const EXAMPLES: { [K in keyof EmailTemplates]: EmailTemplates[K] } = {
   cohort_at_risk: { name: 'Sam', cohortId: '7d3c0e0e-0000-4000-8000-000000000001', firstSessionAt: '2027-07-01T17:00:00Z', confirmedCount: 5, minParticipants: 8, link: 'https://harbour.example/cohorts/7d3c' },
   referral_received: { referrerName: 'Jo Probation', reference: 'c0ffee00-0000-4000-8000-000000000002' },
   concern_raised: { raisedAt: '2027-07-01T19:30:00Z', link: 'https://harbour.example/admin/safeguarding' },
+  set_password: { name: 'Nia', link: 'https://harbour.example/set-password?token=abc', expiresAt: '2027-07-04T17:00:00Z' },
   delivery_failed: { messageId: 'c0ffee00-0000-4000-8000-000000000003', kind: 'webhook', topic: 'referral.status_changed', attempts: 10 },
 };
 
@@ -139,5 +143,55 @@ describe('sending through SMTP', () => {
       deps.mailer?.close();
     }
     expect(smtp.mails.map((m) => m.messageId)).toEqual([`<${id}@harbour.test>`]);
+  });
+});
+
+describe('the set-password link by e-mail', () => {
+  it('is sent sealed: kept encrypted until sent, never shown to admins, working from the e-mail, and not sent again without it', async () => {
+    smtp.mails.length = 0;
+    const admin = { authorization: `Bearer ${await t.signIn(TEST_ADMIN.email, TEST_ADMIN.password)}` };
+    const created = await t.app.inject({ method: 'POST', url: '/v1/users', headers: admin, payload: { email: 'nia.new@example.org', name: 'Nia New', roles: ['coordinator'] } });
+    expect(created.statusCode).toBe(201);
+    const body = created.json() as { setPasswordUrl: string; emailed: boolean };
+    expect(body.emailed).toBe(true);
+    const token = new URL(body.setPasswordUrl).searchParams.get('token')!;
+    const stored = async () => {
+      const [row] = await t.database.db
+        .select()
+        .from(outboxMessages)
+        .where(and(eq(outboxMessages.topic, 'set_password'), eq(outboxMessages.recipient, 'nia.new@example.org')));
+      return row!;
+    };
+
+    // Stored: the e-mail without the link in the clear; the link only in the encrypted copy.
+    const before = await stored();
+    expect(JSON.stringify(before.payload)).not.toContain(token);
+    expect(before.payload).toMatchObject({ sealed: true });
+    expect(before.sealed).toEqual(expect.any(String));
+    expect(before.sealed).not.toContain(token);
+    const listed = (await t.app.inject({ method: 'GET', url: '/v1/outbox?limit=100', headers: admin })).json().items as { id: string; text: string }[];
+    const seen = listed.find((m) => m.id === before.id)!;
+    expect(seen.text).not.toContain(token);
+    expect(seen.text).toContain('keeps no copy');
+
+    // Sent: the e-mail carries the link; once delivered the encrypted copy is gone; the link works.
+    const deps = { mailer: createMailer(t.config), allowPrivateWebhooks: false };
+    try {
+      expect(await runOutboxOnce(t.database.db, deps)).toMatchObject({ delivered: 1 });
+      const mail = smtp.mails.find((m) => m.to[0] === 'nia.new@example.org')!;
+      expect(mail.subject).toBe('Harbour: choose your password');
+      expect(mail.text).toContain(body.setPasswordUrl);
+      expect(mail.html).toContain(`href="${body.setPasswordUrl}"`);
+      expect((await stored()).sealed).toBeNull();
+
+      // Made due again, it is not sent without its link.
+      await requeueMessage(t.database.db, before.id, new Date());
+      expect(await runOutboxOnce(t.database.db, deps)).toMatchObject({ cancelled: 1 });
+      expect(smtp.mails.filter((m) => m.to[0] === 'nia.new@example.org')).toHaveLength(1);
+    } finally {
+      deps.mailer?.close();
+    }
+    const set = await t.app.inject({ method: 'POST', url: '/v1/auth/set-password', payload: { token, password: 'a long enough passphrase 2027' } });
+    expect(set.statusCode).toBe(204);
   });
 });

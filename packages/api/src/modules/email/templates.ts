@@ -52,6 +52,11 @@ export interface EmailTemplates {
    * says, whom it is about or who raised it (they read it in the console, where the reading is audited).
    */
   concern_raised: { raisedAt: Instant; link?: string | null };
+  /**
+   * To a new or returning member of staff: the one-time link to choose their password. Sent sealed
+   * (outbox `enqueueSealed`): with `link: null` it renders the copy admins see in the outbox.
+   */
+  set_password: { name: string; link: string | null; expiresAt: Instant };
   /** To admins: a message could not be delivered after every retry. */
   delivery_failed: { messageId: string; kind: 'email' | 'webhook'; topic: string; attempts: number };
 }
@@ -67,6 +72,7 @@ export const EMAIL_TEMPLATES = [
   'cohort_at_risk',
   'referral_received',
   'concern_raised',
+  'set_password',
   'delivery_failed',
 ] as const satisfies readonly EmailTemplate[];
 
@@ -171,6 +177,12 @@ const RENDERERS: { [K in EmailTemplate]: (data: EmailTemplates[K]) => RenderedEm
       `A safeguarding concern was raised on ${formatLondon(d.raisedAt)}.`,
       'For privacy it is not in this e-mail. Please sign in to Harbour to read it and record what is done.',
       d.link ? { label: 'Open the safeguarding concerns', link: d.link } : 'It is listed under Safeguarding in the console.',
+    ]),
+  set_password: (d) =>
+    render('Harbour: choose your password', hello(d.name), [
+      'An account has been made for you on Harbour, the course team’s system. Choose your password with this link:',
+      d.link ? { label: 'Choose your password', link: d.link } : '(The link is in the e-mail itself only: Harbour keeps no copy it can show.)',
+      `The link works once, until ${formatLondon(d.expiresAt)}. If it has run out, ask an administrator for a new one. If you did not expect this e-mail, you can ignore it.`,
     ]),
   delivery_failed: (d) =>
     render('Harbour: a message could not be delivered', 'Hello,', [

@@ -137,9 +137,11 @@ export async function settleMessage(
   values: Partial<Pick<OutboxMessageRow, 'status' | 'nextAttemptAt' | 'lastError' | 'deliveredAt'>>,
   now: Date,
 ): Promise<OutboxMessageRow | undefined> {
+  // A sealed secret is kept only while the message may still be sent.
+  const ended = values.status !== undefined && values.status !== 'pending';
   const [row] = await db
     .update(outboxMessages)
-    .set({ ...values, updatedAt: now })
+    .set({ ...values, ...(ended && { sealed: null }), updatedAt: now })
     .where(and(eq(outboxMessages.id, id), eq(outboxMessages.attempts, attempt), eq(outboxMessages.status, 'pending')))
     .returning();
   return row;
@@ -197,6 +199,15 @@ export async function listAttemptsFor(db: Db, messageIds: string[]): Promise<Out
     .from(outboxAttempts)
     .where(inArray(outboxAttempts.messageId, messageIds))
     .orderBy(asc(outboxAttempts.messageId), asc(outboxAttempts.attempt), asc(outboxAttempts.at));
+}
+
+/** Keeps the encrypted copy of a message that carries a secret (outbox.service enqueueSealed). */
+export async function sealMessage(db: Db, id: string, sealed: string): Promise<void> {
+  // `payload.sealed` says so for good: once the secret is cleared, the copy without it is never sent.
+  await db
+    .update(outboxMessages)
+    .set({ sealed, payload: sql`${outboxMessages.payload} || '{"sealed": true}'::jsonb` })
+    .where(eq(outboxMessages.id, id));
 }
 
 /** Makes a message due again now (redelivery), whatever its state. */

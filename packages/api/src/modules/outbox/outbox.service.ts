@@ -6,7 +6,8 @@ import type { Db } from '../../db/client';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import { renderEmail, type EmailTemplate, type EmailTemplates } from '../email/templates';
 import { listActiveStaffWithRole } from '../users/users.repo';
-import { insertOutboxMessage, listMessages, type OutboxMessageRow, type OutboxWrite } from './outbox.repo';
+import { ENCRYPTED_FIELDS, decryptField, encryptField } from '../../lib/encryption';
+import { insertOutboxMessage, listMessages, sealMessage, type OutboxMessageRow, type OutboxWrite } from './outbox.repo';
 
 /** An e-mail from one of the templates in modules/email/templates.ts. */
 export type EmailMessage = {
@@ -59,6 +60,32 @@ export function toOutboxWrite(message: OutgoingMessage, now: Date): OutboxWrite 
   }
   const body: WebhookBody = { type: message.topic, timestamp: now.toISOString(), data: message.payload };
   return { kind: 'webhook', partnerId: message.partnerId, topic: message.topic, payload: { ...body } };
+}
+
+/**
+ * Writes an e-mail that carries a secret (a one-time link). `message` is rendered without it (its data
+ * with the secret left out): that copy is what is stored in the clear and what admins see. `secret` is
+ * the same template's data with the secret, rendered, encrypted and kept beside it (`sealed`) until
+ * the message is delivered or given up. The e-mail itself is rendered from the sealed copy.
+ */
+export async function enqueueSealed<K extends EmailTemplate>(
+  tx: Db,
+  message: Extract<EmailMessage, { template: K }>,
+  secret: EmailTemplates[K],
+  now: Date = new Date(),
+): Promise<string> {
+  const [id] = await enqueue(tx, message, now);
+  if (!id) throw new Error('the outbox wrote no message');
+  const { text, html } = renderEmail(message.template, secret);
+  await sealMessage(tx, id, encryptField(JSON.stringify({ text, html }), ENCRYPTED_FIELDS.outboxSealed));
+  return id;
+}
+
+/** The text and HTML of a sealed e-mail (enqueueSealed), for sending. */
+export function openSealed(sealed: string): { text: string; html: string } {
+  const body = JSON.parse(decryptField(sealed, ENCRYPTED_FIELDS.outboxSealed)) as { text?: unknown; html?: unknown };
+  if (typeof body.text !== 'string' || typeof body.html !== 'string') throw new Error('a sealed e-mail without its text');
+  return { text: body.text, html: body.html };
 }
 
 /** Tells every active admin that a message was given up on (by e-mail, through the outbox itself). */

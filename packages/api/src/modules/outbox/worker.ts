@@ -22,7 +22,7 @@ import {
   type OutboxMessageRow,
   type WebhookSubscriptionRow,
 } from './outbox.repo';
-import { enqueueFailureNotice } from './outbox.service';
+import { enqueueFailureNotice, openSealed } from './outbox.service';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -67,12 +67,18 @@ type Outcome =
 const short = (message: string) => message.replace(/\s+/g, ' ').trim().slice(0, 500);
 
 async function attemptEmail(message: OutboxMessageRow, mailer: Mailer): Promise<Outcome> {
-  const p = message.payload as { subject?: unknown; text?: unknown; html?: unknown };
+  const p = message.payload as { subject?: unknown; text?: unknown; html?: unknown; sealed?: unknown };
   if (!message.recipient || typeof p.subject !== 'string' || typeof p.text !== 'string' || typeof p.html !== 'string') {
     return { kind: 'failed', responseStatus: null, error: 'The stored e-mail is incomplete.' };
   }
+  let { text, html } = { text: p.text, html: p.html };
+  if (message.sealed) ({ text, html } = openSealed(message.sealed));
+  else if (p.sealed === true) {
+    // Its one-time link was cleared when it was delivered or given up: sending the copy without it helps nobody.
+    return { kind: 'cancelled', reason: 'The one-time link in this message is no longer kept. Issue a new set-password link instead.' };
+  }
   try {
-    await mailer.send({ id: message.id, to: message.recipient, subject: p.subject, text: p.text, html: p.html });
+    await mailer.send({ id: message.id, to: message.recipient, subject: p.subject, text, html });
     return { kind: 'delivered', responseStatus: 250 };
   } catch (err) {
     const e = err as { responseCode?: number; message?: string };

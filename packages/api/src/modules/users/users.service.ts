@@ -14,6 +14,7 @@ import { randomToken, sha256Hex } from '../../lib/crypto';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import { endSessions } from '../auth/auth.service';
 import { clearMfa } from '../auth/mfa.service';
+import { enqueueSealed } from '../outbox/outbox.service';
 import {
   findUserByEmail,
   findUserById,
@@ -54,14 +55,30 @@ export async function getMe(db: Db, userId: string): Promise<Me> {
   return { id: row.id, email: row.email, name: row.name, roles: row.roles, mfaEnabled: row.mfaEnabledAt !== null };
 }
 
-/** A new one-time link to set the password; earlier unused links of the user stop working. */
-async function issueSetPasswordLink(tx: Db, config: Config, userId: string, actorId: string, now: Date): Promise<SetPasswordLink> {
+/**
+ * A new one-time link to set the password; earlier unused links of the user stop working. When mail is
+ * set up (SMTP_URL) it is also e-mailed to them, sealed: the outbox keeps it encrypted until it is sent
+ * and shows admins the e-mail without it.
+ */
+async function issueSetPasswordLink(
+  tx: Db,
+  config: Config,
+  user: { id: string; email: string; name: string },
+  actorId: string,
+  now: Date,
+): Promise<SetPasswordLink> {
   const token = randomToken(32);
   const expiresAt = new Date(now.getTime() + SET_PASSWORD_LINK_HOURS * 3600_000);
-  await useUpSetPasswordTokens(tx, userId, now);
-  await insertSetPasswordToken(tx, { userId, tokenHash: sha256Hex(token), expiresAt, createdBy: actorId });
+  await useUpSetPasswordTokens(tx, user.id, now);
+  await insertSetPasswordToken(tx, { userId: user.id, tokenHash: sha256Hex(token), expiresAt, createdBy: actorId });
   const base = (config.PUBLIC_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
-  return { setPasswordUrl: `${base}/set-password?token=${token}`, expiresAt: expiresAt.toISOString() };
+  const setPasswordUrl = `${base}/set-password?token=${token}`;
+  const emailed = Boolean(config.SMTP_URL);
+  if (emailed) {
+    const data = { name: user.name, expiresAt };
+    await enqueueSealed(tx, { kind: 'email', to: user.email, template: 'set_password', data: { ...data, link: null } }, { ...data, link: setPasswordUrl }, now);
+  }
+  return { setPasswordUrl, expiresAt: expiresAt.toISOString(), emailed };
 }
 
 export async function createStaffAccount(db: Db, config: Config, actorId: string, body: CreateUserBody): Promise<CreatedStaffAccount> {
@@ -71,7 +88,7 @@ export async function createStaffAccount(db: Db, config: Config, actorId: string
       if (await findUserByEmail(tx, body.email)) throw duplicateEmail();
       // No password until the person sets one through the link: nobody else ever knows it.
       const row = await insertUser(tx, { email: body.email, name: body.name, roles: body.roles, passwordHash: null });
-      return { ...toStaffAccount(row), ...(await issueSetPasswordLink(tx, config, row.id, actorId, now)) };
+      return { ...toStaffAccount(row), ...(await issueSetPasswordLink(tx, config, row, actorId, now)) };
     });
   } catch (err) {
     // Two admins creating the same address at once: the unique index decides.
@@ -86,7 +103,7 @@ export async function newSetPasswordLink(db: Db, config: Config, actorId: string
     const row = await findUserById(tx, userId);
     if (!row) throw notFound('staff account');
     if (row.disabledAt) throw new AppError('INVALID_STATE', 409, 'This account is disabled. Enable it first.');
-    return issueSetPasswordLink(tx, config, row.id, actorId, new Date());
+    return issueSetPasswordLink(tx, config, row, actorId, new Date());
   });
 }
 

@@ -29,8 +29,10 @@ describe('creating staff accounts', () => {
     expect(res.statusCode).toBe(201);
     const body = res.json();
     expect(Object.keys(body).sort()).toEqual(
-      ['createdAt', 'disabled', 'email', 'expiresAt', 'id', 'mfaEnabled', 'name', 'roles', 'setPasswordUrl', 'updatedAt'].sort(),
+      ['createdAt', 'disabled', 'email', 'emailed', 'expiresAt', 'id', 'mfaEnabled', 'name', 'roles', 'setPasswordUrl', 'updatedAt'].sort(),
     );
+    // No mail server here: the link is only in this answer.
+    expect(body.emailed).toBe(false);
     expect(body).toMatchObject({ email: address, name: 'Sam Carter', roles: ['coordinator'], mfaEnabled: false, disabled: false });
     expect(body.setPasswordUrl).toMatch(/^http:\/\/localhost:3000\/set-password\?token=[A-Za-z0-9_-]{40,}$/);
     const hours = (Date.parse(body.expiresAt) - Date.now()) / 3600_000;

@@ -59,3 +59,27 @@ describe('staff roles', () => {
     expect(await within(dialog).findByText(/at least one active admin/)).toBeInTheDocument();
   });
 });
+
+describe('set-password links', () => {
+  beforeEach(() => startSession({ accessToken: 't', user: { id: 'admin', email: 'a@charity.example', name: 'Ada', roles: ['admin'] } }));
+  afterEach(() => endSession('signed-out'));
+
+  const link = (emailed: boolean) => ({ setPasswordUrl: 'https://harbour.example/set-password?token=abc', expiresAt: '2027-01-04T10:00:00Z', emailed });
+
+  it('says when the link was e-mailed too, and when it must be sent by hand', async () => {
+    let emailed = true;
+    stubApi({
+      'GET /v1/users': () => json({ items: [sam], nextCursor: null }),
+      [`POST /v1/users/${sam.id}/set-password-link`]: () => json(link(emailed)),
+    });
+    await renderWithRouter(<UsersAdmin />);
+    const u = userEvent.setup({ delay: null });
+    await u.click(await screen.findByRole('button', { name: 'New set-password link for Sam Carter' }));
+    expect(await screen.findByText(/It has also been e-mailed to Sam Carter/)).toBeInTheDocument();
+
+    emailed = false;
+    await u.click(screen.getByRole('button', { name: 'New set-password link for Sam Carter' }));
+    expect(await screen.findByText(/Send this link to Sam Carter so they can choose their password\./)).toBeInTheDocument();
+    expect(screen.queryByText(/It has also been e-mailed/)).not.toBeInTheDocument();
+  });
+});

@@ -13,7 +13,7 @@ import { showToast } from '../../../components/ui/toast';
 import { describeProblem, fromApiError, fromZodError, hasErrors, noErrors, summaryItems, withoutField, type FormErrors } from '../../../lib/form-errors';
 import { useSession } from '../../../lib/session';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
-import { useCreateSetPasswordLink } from '../api/create-set-password-link';
+import { useCreateSetPasswordLink, type SetPasswordLink } from '../api/create-set-password-link';
 import { useCreateUser } from '../api/create-user';
 import { useUsers, type StaffAccount } from '../api/list-users';
 import { useResetUserMfa } from '../api/reset-user-mfa';
@@ -29,6 +29,8 @@ interface Link {
   name: string;
   url: string;
   expiresAt: string;
+  /** Harbour e-mailed it to them too (mail is set up). */
+  emailed: boolean;
 }
 
 export function UsersAdmin() {
@@ -41,8 +43,10 @@ export function UsersAdmin() {
       {link ? (
         <OneTimeSecret title={link.title} secret={link.url} copyLabel="Copy the link" expiresAt={link.expiresAt} onDismiss={() => setLink(null)}>
           <p>
-            Send this link to {link.name} so they can choose their password. It is shown only now: Harbour keeps no copy
-            it can show again.
+            {link.emailed
+              ? `It has also been e-mailed to ${link.name}, so they can choose their password. If the e-mail does not reach them, send them this link yourself.`
+              : `Send this link to ${link.name} so they can choose their password.`}{' '}
+            It is shown only now: Harbour keeps no copy it can show again.
           </p>
         </OneTimeSecret>
       ) : null}
@@ -53,7 +57,7 @@ export function UsersAdmin() {
             onCancel={() => setAdding(false)}
             onCreated={(created) => {
               setAdding(false);
-              setLink({ title: `Account created for ${created.name}`, name: created.name, url: created.setPasswordUrl, expiresAt: created.expiresAt });
+              setLink({ title: `Account created for ${created.name}`, name: created.name, url: created.setPasswordUrl, expiresAt: created.expiresAt, emailed: created.emailed });
             }}
           />
         </section>
@@ -68,7 +72,7 @@ export function UsersAdmin() {
         <>
           <UsersTable
             users={users.data.pages.flatMap((page) => page.items)}
-            onLink={(user, url, expiresAt) => setLink({ title: `New set-password link for ${user.name}`, name: user.name, url, expiresAt })}
+            onLink={(user, result) => setLink({ title: `New set-password link for ${user.name}`, name: user.name, url: result.setPasswordUrl, expiresAt: result.expiresAt, emailed: result.emailed })}
           />
           <ShowMore query={users} label="Show more staff" />
         </>
@@ -77,7 +81,7 @@ export function UsersAdmin() {
   );
 }
 
-function AddUserForm({ onCreated, onCancel }: { onCreated: (user: { name: string; setPasswordUrl: string; expiresAt: string }) => void; onCancel: () => void }) {
+function AddUserForm({ onCreated, onCancel }: { onCreated: (user: { name: string } & SetPasswordLink) => void; onCancel: () => void }) {
   const create = useCreateUser();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
@@ -138,7 +142,7 @@ function AddUserForm({ onCreated, onCancel }: { onCreated: (user: { name: string
 
 type Pending = { kind: 'disable' | 'enable' | 'reset-mfa' | 'roles'; user: StaffAccount } | null;
 
-function UsersTable({ users, onLink }: { users: StaffAccount[]; onLink: (user: StaffAccount, url: string, expiresAt: string) => void }) {
+function UsersTable({ users, onLink }: { users: StaffAccount[]; onLink: (user: StaffAccount, link: SetPasswordLink) => void }) {
   const session = useSession();
   const me = session.status === 'signed-in' ? session.user.id : null;
   const update = useUpdateUser();
@@ -202,7 +206,7 @@ function UsersTable({ users, onLink }: { users: StaffAccount[]; onLink: (user: S
                       pendingLabel="Making a link…"
                       onPress={() =>
                         newLink.mutate(user.id, {
-                          onSuccess: (result) => onLink(user, result.setPasswordUrl, result.expiresAt),
+                          onSuccess: (result) => onLink(user, result),
                           onError: (error) => showToast(describeProblem(error, 'No link could be made'), 'error'),
                         })
                       }

@@ -17,6 +17,7 @@ import { DeclarationForm } from '../../declarations/components/declaration-form'
 import { DeclarationHistory } from '../../declarations/components/declaration-history';
 import { OutcomeBadge, ReasonList } from '../../declarations/components/eligibility-outcome';
 import { useParticipant, type Participant } from '../api/get-participant';
+import { DataProtectionPanel } from './data-protection-panel';
 import { EnrolPanel } from './enrol-panel';
 import { ParticipantEnrolments } from './participant-enrolments';
 import { ParticipantForm } from './participant-form';
@@ -209,6 +210,8 @@ function ParticipantPageContent({
         <h2 id="history-heading">Declarations</h2>
         <DeclarationHistory participantId={participant.id} />
       </section>
+
+      <DataProtectionPanel participant={participant} roles={roles} />
     </>
   );
 }

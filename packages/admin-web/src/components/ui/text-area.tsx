@@ -13,11 +13,13 @@ export interface TextAreaProps extends Omit<AriaTextFieldProps, 'className' | 'c
   name: string;
   label: string;
   description?: ReactNode;
+  /** A message of the caller's own (with `isInvalid`), in place of the field's own validation message. */
+  errorMessage?: string | null;
   rows?: number;
 }
 
 /** A labelled multi-line text input, with its hint and error like the single-line field. */
-export function TextArea({ id, label, description, rows = 4, ...props }: TextAreaProps) {
+export function TextArea({ id, label, description, errorMessage, rows = 4, ...props }: TextAreaProps) {
   return (
     <AriaTextField {...props} id={id} className="field">
       <Label className="field__label">{label}</Label>
@@ -26,7 +28,7 @@ export function TextArea({ id, label, description, rows = 4, ...props }: TextAre
           {description}
         </Text>
       ) : null}
-      <FieldError className="field__error" />
+      <FieldError className="field__error">{errorMessage ?? undefined}</FieldError>
       <AriaTextArea className="field__input field__input--textarea" rows={rows} />
     </AriaTextField>
   );

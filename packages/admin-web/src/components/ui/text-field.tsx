@@ -15,13 +15,15 @@ export interface TextFieldProps extends Omit<AriaTextFieldProps, 'className' | '
   name: string;
   label: string;
   description?: ReactNode;
+  /** A message of the caller's own (with `isInvalid`), in place of the field's own validation message. */
+  errorMessage?: string | null;
   /** Width hint in characters, for fields whose answers are short (codes). */
   width?: 'code' | 'full';
   placeholder?: never;
 }
 
 /** A labelled text input with an optional hint and its error shown right beneath the label. */
-export function TextField({ id, label, description, width = 'full', ...props }: TextFieldProps) {
+export function TextField({ id, label, description, errorMessage, width = 'full', ...props }: TextFieldProps) {
   return (
     <AriaTextField {...props} id={id} className="field">
       <Label className="field__label">{label}</Label>
@@ -30,7 +32,7 @@ export function TextField({ id, label, description, width = 'full', ...props }: 
           {description}
         </Text>
       ) : null}
-      <FieldError className="field__error" />
+      <FieldError className="field__error">{errorMessage ?? undefined}</FieldError>
       <Input className={`field__input field__input--${width}`} />
     </AriaTextField>
   );

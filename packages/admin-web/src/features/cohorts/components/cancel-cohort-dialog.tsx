@@ -1,6 +1,6 @@
 // Cancelling takes everyone off the cohort and tells them; the dialog says how many before it happens.
 import { useState } from 'react';
-import { FieldError, Label, Text, TextArea, TextField } from 'react-aria-components/TextField';
+import { TextArea } from '../../../components/ui/text-area';
 import { showToast } from '../../../components/ui/toast';
 import type { Cohort } from '../api/list-cohorts';
 import { useCancelCohort } from '../api/change-cohort-status';
@@ -81,8 +81,12 @@ export function CancelCohortDialog({ cohort, paidCount, isOpen, onOpenChange }: 
         </p>
       ) : null}
       <p>This cannot be undone.</p>
-      <TextField
-        className="field"
+      <TextArea
+        id="cancel-reason"
+        name="reason"
+        label="Reason for cancelling"
+        description="For the record. It is not sent to participants."
+        rows={3}
         value={reason}
         onChange={(value) => {
           setReason(value);
@@ -90,16 +94,10 @@ export function CancelCohortDialog({ cohort, paidCount, isOpen, onOpenChange }: 
         }}
         isRequired
         isInvalid={Boolean(reasonError)}
+        errorMessage={reasonError}
         validationBehavior="aria"
         autoFocus
-      >
-        <Label className="field__label">Reason for cancelling</Label>
-        <Text slot="description" className="field__hint">
-          For the record. It is not sent to participants.
-        </Text>
-        <FieldError className="field__error">{reasonError}</FieldError>
-        <TextArea className="field__input field__input--textarea" rows={3} />
-      </TextField>
+      />
     </ConfirmDialog>
   );
 }

@@ -1,9 +1,9 @@
 // Record how a person's fee stands: paid, not paid, waived (with the reason) or refunded.
 import { PAYMENT_STATUSES, type PaymentStatus } from '@harbour/shared';
 import { useState } from 'react';
-import { Label, Radio, RadioGroup } from 'react-aria-components/RadioGroup';
-import { FieldError, Text, TextArea, TextField } from 'react-aria-components/TextField';
+import { FieldError, Label, Radio, RadioGroup } from 'react-aria-components/RadioGroup';
 import { Button } from '../../../components/ui/button';
+import { TextArea } from '../../../components/ui/text-area';
 import { showToast } from '../../../components/ui/toast';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { describeApiError } from '../../cohorts/components/form-errors';
@@ -75,24 +75,22 @@ export function PaymentButton({ cohortId, entry }: { cohortId: string; entry: Ro
           </div>
           <FieldError className="field__error">{errors.fields.paymentStatus}</FieldError>
         </RadioGroup>
-        <TextField
-          className="field"
+        <TextArea
+          id="payment-note"
+          name="paymentNote"
+          label={status === 'waived' ? 'Reason for waiving the fee' : 'Note (optional)'}
+          description="For example a receipt number, or why the fee is waived (hardship)."
+          rows={2}
           value={note}
           onChange={(v) => {
             setNote(v);
             if (errors.fields.paymentNote) setErrors({ ...errors, fields: {} });
           }}
           isInvalid={Boolean(errors.fields.paymentNote)}
+          errorMessage={errors.fields.paymentNote}
           isRequired={status === 'waived'}
           validationBehavior="aria"
-        >
-          <Label className="field__label">{status === 'waived' ? 'Reason for waiving the fee' : 'Note (optional)'}</Label>
-          <Text slot="description" className="field__hint">
-            For example a receipt number, or why the fee is waived (hardship).
-          </Text>
-          <FieldError className="field__error">{errors.fields.paymentNote}</FieldError>
-          <TextArea className="field__input field__input--textarea" rows={2} />
-        </TextField>
+        />
       </ConfirmDialog>
     </>
   );

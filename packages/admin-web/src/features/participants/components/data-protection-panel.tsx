@@ -3,9 +3,9 @@
 import { can, type StaffRole } from '@harbour/shared';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import { FieldError, Label, Text, TextField, Input } from 'react-aria-components/TextField';
 import { Button } from '../../../components/ui/button';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
+import { TextField } from '../../../components/ui/text-field';
 import { showToast } from '../../../components/ui/toast';
 import { describeProblem } from '../../../lib/form-errors';
 import { useDownloadParticipantExport, useEraseParticipant } from '../api/data-protection';
@@ -96,7 +96,10 @@ export function DataProtectionPanel({ participant, roles }: { participant: Parti
           <strong>This cannot be undone.</strong>
         </p>
         <TextField
-          className="field"
+          id="erase-confirm-name"
+          name="confirmName"
+          label="Their full name"
+          description={`Type ${name} to confirm.`}
           value={typed}
           onChange={(value) => {
             setTyped(value);
@@ -104,16 +107,11 @@ export function DataProtectionPanel({ participant, roles }: { participant: Parti
           }}
           isRequired
           isInvalid={Boolean(typedError)}
+          errorMessage={typedError}
           validationBehavior="aria"
+          autoComplete="off"
           autoFocus
-        >
-          <Label className="field__label">Their full name</Label>
-          <Text slot="description" className="field__hint">
-            Type {name} to confirm.
-          </Text>
-          <FieldError className="field__error">{typedError}</FieldError>
-          <Input className="field__input" autoComplete="off" />
-        </TextField>
+        />
       </ConfirmDialog>
     </section>
   );

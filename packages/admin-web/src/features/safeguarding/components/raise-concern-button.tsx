@@ -2,9 +2,9 @@
 // the cohort. What they write goes to the safeguarding lead; they cannot read it back afterwards,
 // so the dialog says so before they send it.
 import { useState } from 'react';
-import { FieldError, Label, Text, TextArea, TextField } from 'react-aria-components/TextField';
 import { Button } from '../../../components/ui/button';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
+import { TextArea } from '../../../components/ui/text-area';
 import { showToast } from '../../../components/ui/toast';
 import { describeApiError } from '../../cohorts/components/form-errors';
 import { useRaiseSafeguardingConcern } from '../api/raise-safeguarding-concern';
@@ -81,8 +81,12 @@ export function RaiseConcernButton({ cohort, person, variant = 'secondary' }: Ra
           Only the safeguarding lead and admins can read what you write here. Once it is sent you will not be able to read or change
           it, so include everything they need.
         </p>
-        <TextField
-          className="field"
+        <TextArea
+          id="concern-summary"
+          name="summary"
+          label="What happened"
+          description="What you saw or heard, when, who was involved, and anything you have already done."
+          rows={6}
           value={summary}
           onChange={(value) => {
             setSummary(value);
@@ -90,16 +94,10 @@ export function RaiseConcernButton({ cohort, person, variant = 'secondary' }: Ra
           }}
           isRequired
           isInvalid={Boolean(errors.fields.summary)}
+          errorMessage={errors.fields.summary}
           validationBehavior="aria"
           autoFocus
-        >
-          <Label className="field__label">What happened</Label>
-          <Text slot="description" className="field__hint">
-            What you saw or heard, when, who was involved, and anything you have already done.
-          </Text>
-          <FieldError className="field__error">{errors.fields.summary}</FieldError>
-          <TextArea className="field__input field__input--textarea" rows={6} />
-        </TextField>
+        />
       </ConfirmDialog>
     </>
   );

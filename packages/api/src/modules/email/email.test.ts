@@ -194,4 +194,20 @@ describe('the set-password link by e-mail', () => {
     const set = await t.app.inject({ method: 'POST', url: '/v1/auth/set-password', payload: { token, password: 'a long enough passphrase 2027' } });
     expect(set.statusCode).toBe(204);
   });
+  it('is not sent once a newer link replaced it (its token is used up)', async () => {
+    const admin = { authorization: `Bearer ${await t.signIn(TEST_ADMIN.email, TEST_ADMIN.password)}` };
+    const created = await t.app.inject({ method: 'POST', url: '/v1/users', headers: admin, payload: { email: 'rio.replaced@example.org', name: 'Rio', roles: ['facilitator'] } });
+    expect(created.statusCode).toBe(201);
+    const again = await t.app.inject({ method: 'POST', url: `/v1/users/${created.json().id}/set-password-link`, headers: admin });
+    expect(again.statusCode).toBe(201);
+    const rows = await t.database.db
+      .select()
+      .from(outboxMessages)
+      .where(and(eq(outboxMessages.topic, 'set_password'), eq(outboxMessages.recipient, 'rio.replaced@example.org')))
+      .orderBy(outboxMessages.createdAt);
+    expect(rows.map((r) => [r.status, r.sealed === null])).toEqual([
+      ['cancelled', true],
+      ['pending', false],
+    ]);
+  });
 });

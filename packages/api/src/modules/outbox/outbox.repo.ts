@@ -210,6 +210,14 @@ export async function sealMessage(db: Db, id: string, sealed: string): Promise<v
     .where(eq(outboxMessages.id, id));
 }
 
+/** Cancels the e-mails of one template still waiting for a recipient (a set-password link replaced by a newer one). */
+export async function cancelPendingEmails(db: Db, recipient: string, topic: string, reason: string, now: Date): Promise<void> {
+  await db
+    .update(outboxMessages)
+    .set({ status: 'cancelled', lastError: reason, sealed: null, updatedAt: now })
+    .where(and(eq(outboxMessages.kind, 'email'), eq(outboxMessages.recipient, recipient), eq(outboxMessages.topic, topic), eq(outboxMessages.status, 'pending')));
+}
+
 /** Makes a message due again now (redelivery), whatever its state. */
 export async function requeueMessage(db: Db, id: string, now: Date): Promise<OutboxMessageRow | undefined> {
   const [row] = await db

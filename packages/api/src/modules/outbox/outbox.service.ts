@@ -5,8 +5,8 @@ import type { OutboxListQuery, OutboxMessage, WebhookEvent } from '@harbour/shar
 import type { Db } from '../../db/client';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import { renderEmail, type EmailTemplate, type EmailTemplates } from '../email/templates';
-import { listActiveStaffWithRole } from '../users/users.repo';
 import { ENCRYPTED_FIELDS, decryptField, encryptField } from '../../lib/encryption';
+import { listActiveStaffWithRole } from '../users/users.repo';
 import { insertOutboxMessage, listMessages, sealMessage, type OutboxMessageRow, type OutboxWrite } from './outbox.repo';
 
 /** An e-mail from one of the templates in modules/email/templates.ts. */

@@ -78,11 +78,6 @@ async function recordReads(db: Db, context: ReadContext, ids: string[]): Promise
 }
 
 /**
- * A facilitator may raise a concern only about their assigned cohorts and people enrolled in them;
- * anything else is 404 (they must not learn what exists). Others: the participant and cohort must
- * exist, and when both are named the participant must be enrolled in the cohort (422).
- */
-/**
  * Tells the safeguarding leads (the admins, when there is no active lead) that a concern is waiting:
  * when it was raised and where to read it, nothing else. In the transaction that records it.
  */
@@ -95,6 +90,11 @@ async function tellConcernReaders(tx: Db, raisedAt: Date, publicUrl: string | un
   }
 }
 
+/**
+ * A facilitator may raise a concern only about their assigned cohorts and people enrolled in them;
+ * anything else is 404 (they must not learn what exists). Others: the participant and cohort must
+ * exist, and when both are named the participant must be enrolled in the cohort (422).
+ */
 export async function raiseConcern(
   db: Db,
   actor: StaffActor,

@@ -14,6 +14,7 @@ import { randomToken, sha256Hex } from '../../lib/crypto';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import { endSessions } from '../auth/auth.service';
 import { clearMfa } from '../auth/mfa.service';
+import { cancelPendingEmails } from '../outbox/outbox.repo';
 import { enqueueSealed } from '../outbox/outbox.service';
 import {
   findUserByEmail,
@@ -75,6 +76,8 @@ async function issueSetPasswordLink(
   const setPasswordUrl = `${base}/set-password?token=${token}`;
   const emailed = Boolean(config.SMTP_URL);
   if (emailed) {
+    // A link still waiting to be sent is dead now (its token was used up above): it is not sent.
+    await cancelPendingEmails(tx, user.email, 'set_password', 'A newer set-password link replaced this one.', now);
     const data = { name: user.name, expiresAt };
     await enqueueSealed(tx, { kind: 'email', to: user.email, template: 'set_password', data: { ...data, link: null } }, { ...data, link: setPasswordUrl }, now);
   }

@@ -347,4 +347,16 @@ describe.skipIf(!server)('the coordinator’s journey', () => {
     expect(csv).not.toContain(ineligibleCaller.last);
     await check('the journey cohort after the changes', 'journey-cohort-after');
   }, 180_000);
+
+  it('raises a safeguarding concern about a person on the roster', async () => {
+    const person = caller(2);
+    const name = `${person.first} ${person.last}`;
+    await main().getByRole('region', { name: /Roster/ }).getByRole('button', { name: `Raise a concern: ${name}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Raise a safeguarding concern: ${name}` });
+    await dialog.getByRole('textbox', { name: 'What happened' }).fill('Mentioned during the break that a grandchild stays over at weekends.');
+    await check('the raise-a-concern dialog', 'journey-concern');
+    await dialog.getByRole('button', { name: 'Send to the safeguarding lead' }).click();
+    await toast('Concern recorded for the safeguarding lead.').waitFor();
+    await dialog.waitFor({ state: 'detached' });
+  }, 60_000);
 });

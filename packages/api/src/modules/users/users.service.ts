@@ -72,7 +72,8 @@ async function issueSetPasswordLink(
   const expiresAt = new Date(now.getTime() + SET_PASSWORD_LINK_HOURS * 3600_000);
   await useUpSetPasswordTokens(tx, user.id, now);
   await insertSetPasswordToken(tx, { userId: user.id, tokenHash: sha256Hex(token), expiresAt, createdBy: actorId });
-  const base = (config.PUBLIC_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+  // PUBLIC_URL, or this server on its own port (as README's configuration table says).
+  const base = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
   const setPasswordUrl = `${base}/set-password?token=${token}`;
   const emailed = Boolean(config.SMTP_URL);
   if (emailed) {

@@ -258,3 +258,24 @@ describe('changing staff accounts', () => {
     expect((await inject('GET', '/v1/users', admin)).statusCode).toBe(200);
   });
 });
+
+describe('the set-password link’s address', () => {
+  it('is PUBLIC_URL’s, or this server’s own port when it is not set', async () => {
+    const onPort = await buildTestApp({ PORT: 4123 });
+    const withUrl = await buildTestApp({ PUBLIC_URL: 'https://harbour.charity.example/' });
+    try {
+      for (const [app, prefix] of [
+        [onPort, 'http://localhost:4123/set-password?token='],
+        [withUrl, 'https://harbour.charity.example/set-password?token='],
+      ] as const) {
+        const auth = { authorization: `Bearer ${await app.signIn(TEST_ADMIN.email, TEST_ADMIN.password)}` };
+        const res = await app.app.inject({ method: 'POST', url: '/v1/users', headers: auth, payload: { email: 'link@example.org', name: 'Lee Link', roles: ['facilitator'] } });
+        expect(res.statusCode).toBe(201);
+        expect(res.json().setPasswordUrl.startsWith(prefix)).toBe(true);
+      }
+    } finally {
+      await onPort.close();
+      await withUrl.close();
+    }
+  });
+});

@@ -37,7 +37,7 @@ const cohortDetailColumns = {
     from ${cohortSessions} where ${cohortSessions.cohortId} = ${cohorts.id}), '[]'::json)`,
   counts: sql<[number, number, number] | null>`(select array[count(*) filter (where ${enrolments.status} = 'confirmed'),
       count(*) filter (where ${enrolments.status} = 'offered'), count(*) filter (where ${enrolments.status} = 'waitlisted')]::int[]
-    from ${enrolments} where ${enrolments.cohortId} = ${cohorts.id} and ${enrolments.status} in ('confirmed', 'offered', 'waitlisted'))`,
+    from ${enrolments} where ${enrolments.cohortId} = ${cohorts.id} and ${inArray(enrolments.status, [...LIVE_ENROLMENT_STATUSES])})`,
   // Each facilitator's name by the users' primary key: as a plain join the planner hashes every staff
   // row once per cohort on the page (`offset 0` keeps the lookup a lookup).
   facilitators: sql<{ id: string; name: string }[]>`coalesce((select json_agg(json_build_object('id', staff.id, 'name', staff.name) order by staff.name, staff.id)

@@ -80,7 +80,7 @@ export function toCohort({ cohort: row, atRisk, sessions, counts, facilitators }
         startsAtLondon: formatLondon(startsAt),
       };
     }),
-    facilitators: facilitators.map(({ id, name }) => ({ id, name })),
+    facilitators,
     confirmedCount: confirmed,
     offeredCount: offered,
     waitlistCount: waitlisted,

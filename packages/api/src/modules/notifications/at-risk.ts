@@ -2,6 +2,7 @@
 // "At risk" is the cohorts module's one definition (cohorts.repo atRiskSql), re-checked under the
 // cohort's row lock; the alert and the mark that it was sent commit together.
 import type { Db } from '../../db/client';
+import { consoleLink } from '../../lib/console-link';
 import { findCohortWithRisk } from '../cohorts/cohorts.repo';
 import { countConfirmed, lockCohortById } from '../enrolments/enrolments.repo';
 import { enqueue } from '../outbox/outbox.service';
@@ -29,7 +30,7 @@ export async function alertAtRiskCohorts(db: Db, now: Date, opts: AtRiskOptions 
       const coordinators = await listActiveStaffWithRole(tx, 'coordinator');
       if (coordinators.length === 0) return false;
       const confirmedCount = await countConfirmed(tx, cohortId);
-      const link = opts.publicUrl ? `${opts.publicUrl.replace(/\/+$/, '')}/cohorts/${cohortId}` : null;
+      const link = consoleLink(opts.publicUrl, `/cohorts/${cohortId}`);
       for (const c of coordinators) {
         await enqueue(
           tx,

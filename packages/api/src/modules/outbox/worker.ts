@@ -71,12 +71,11 @@ async function attemptEmail(message: OutboxMessageRow, mailer: Mailer): Promise<
   if (!message.recipient || typeof p.subject !== 'string' || typeof p.text !== 'string' || typeof p.html !== 'string') {
     return { kind: 'failed', responseStatus: null, error: 'The stored e-mail is incomplete.' };
   }
-  let { text, html } = { text: p.text, html: p.html };
-  if (message.sealed) ({ text, html } = openSealed(message.sealed));
-  else if (p.sealed === true) {
+  if (p.sealed === true && !message.sealed) {
     // Its one-time link was cleared when it was delivered or given up: sending the copy without it helps nobody.
     return { kind: 'cancelled', reason: 'The one-time link in this message is no longer kept. Issue a new set-password link instead.' };
   }
+  const { text, html } = message.sealed ? openSealed(message.sealed) : { text: p.text, html: p.html };
   try {
     await mailer.send({ id: message.id, to: message.recipient, subject: p.subject, text, html });
     return { kind: 'delivered', responseStatus: 250 };

@@ -12,6 +12,7 @@ import type {
 import type { Db } from '../../db/client';
 import { auditEvents } from '../../db/schema/index';
 import { AppError, invalidState, notFound } from '../../lib/app-error';
+import { consoleLink } from '../../lib/console-link';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import { ENCRYPTED_FIELDS, decryptField, decryptOptional, encryptField } from '../../lib/encryption';
 import type { StaffActor } from '../../plugins/auth';
@@ -84,7 +85,7 @@ async function recordReads(db: Db, context: ReadContext, ids: string[]): Promise
 async function tellConcernReaders(tx: Db, raisedAt: Date, publicUrl: string | undefined): Promise<void> {
   const leads = await listActiveStaffWithRole(tx, 'safeguarding_lead');
   const readers = leads.length > 0 ? leads : await listActiveStaffWithRole(tx, 'admin');
-  const link = publicUrl ? `${publicUrl.replace(/\/+$/, '')}/admin/safeguarding` : null;
+  const link = consoleLink(publicUrl, '/admin/safeguarding');
   for (const { email } of readers) {
     await enqueue(tx, { kind: 'email', to: email, template: 'concern_raised', data: { raisedAt, link } }, raisedAt);
   }

@@ -10,6 +10,7 @@ import type {
 import type { Config } from '../../config';
 import type { Db } from '../../db/client';
 import { AppError, notFound } from '../../lib/app-error';
+import { consoleLink } from '../../lib/console-link';
 import { randomToken, sha256Hex } from '../../lib/crypto';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import { endSessions } from '../auth/auth.service';
@@ -73,8 +74,7 @@ async function issueSetPasswordLink(
   await useUpSetPasswordTokens(tx, user.id, now);
   await insertSetPasswordToken(tx, { userId: user.id, tokenHash: sha256Hex(token), expiresAt, createdBy: actorId });
   // PUBLIC_URL, or this server on its own port (as README's configuration table says).
-  const base = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
-  const setPasswordUrl = `${base}/set-password?token=${token}`;
+  const setPasswordUrl = consoleLink(config.PUBLIC_URL ?? `http://localhost:${config.PORT}`, `/set-password?token=${token}`)!;
   const emailed = Boolean(config.SMTP_URL);
   if (emailed) {
     // A link still waiting to be sent is dead now (its token was used up above): it is not sent.

@@ -3,9 +3,11 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, usingPostgres, type TestApp } from '../test/build-test-app';
-import { courses } from './schema/index';
+import { courses, enrolments } from './schema/index';
 import type { Db } from './client';
-import { anyId, prepared } from './prepared';
+import { listCohorts } from '../modules/cohorts/cohorts.repo';
+import { firstWaitlisted, lockCohortForSeats } from '../modules/enrolments/enrolments.repo';
+import { anyId, limitStep, prepared } from './prepared';
 
 const titleOf = (db: Db, id: string) =>
   prepared(db, 'test_course_title', (db, name) =>
@@ -67,6 +69,49 @@ describe('prepared statements', () => {
     });
     // Released with the commit.
     await db.transaction(async (other) => expect(await lock(other as unknown as Db)).toHaveLength(1));
+  });
+
+  // PostgreSQL plans a kept statement for its values five times, then keeps a generic plan unless that
+  // one costs more. A LIMIT or constants passed as parameters made these cost more generically (a tenth
+  // of the table assumed; the partial indexes of live enrolments and of offers unusable), so each was
+  // planned afresh on every request: for a page of cohorts, planning cost more than running it.
+  it('keeps the plans of the page of cohorts and of the seat decisions instead of planning them on every request', async () => {
+    const [course] = await db.select({ id: courses.id }).from(courses).limit(1);
+    await db.execute(sql`insert into cohorts (course_id, title, status, min_participants, max_participants, delivery_mode, first_session_at)
+      select ${course!.id}, 'Plan ' || n, 'open', 8, 12, 'online', now() + n * interval '1 day' from generate_series(1, 300) n`);
+    // A hundred of them with 100 enrolments each: most ended, a tenth live, a few offers open (the partial
+    // indexes' rows).
+    await db.execute(sql`insert into participants (first_name, last_name, email, relationship)
+      select 'P', 'Plan ' || n, 'plan' || n || '@example.test', 'partner' from generate_series(1, 10000) n`);
+    await db.execute(sql`insert into enrolments (cohort_id, course_id, participant_id, status, offered_at, offer_expires_at)
+      select c.id, c.course_id, p.id, case when p.n % 10 = 0 then 'confirmed' when p.n % 10 = 1 then 'waitlisted' when p.n % 1000 = 2 then 'offered' else 'withdrawn' end,
+        case when p.n % 1000 = 2 then now() end, case when p.n % 1000 = 2 then now() + interval '2 days' end
+      from (select id, course_id, row_number() over (order by id) as k from cohorts) c
+      join (select id, row_number() over (order by id) as n from participants) p on p.n % 100 + 1 = c.k`);
+    await db.execute(sql`analyze cohorts`);
+    await db.execute(sql`analyze enrolments`);
+    // A cohort with a waitlist.
+    const [cohort] = await db.select({ id: enrolments.cohortId }).from(enrolments).where(eq(enrolments.status, 'waitlisted')).limit(1);
+    // One connection throughout (a transaction's), whose kept statements pg_prepared_statements lists.
+    const plans = await db.transaction(async (tx) => {
+      const on = tx as unknown as Db;
+      for (let i = 0; i < 10; i++) {
+        await listCohorts(on, { now: new Date(), filter: {}, limit: 26 });
+        await lockCohortForSeats(on, { cohortId: cohort!.id });
+        await firstWaitlisted(on, cohort!.id, 2);
+      }
+      const result = (await on.execute(sql`select name, generic_plans::int as generic from pg_prepared_statements`)) as unknown as { rows: { name: string; generic: number }[] };
+      return result.rows;
+    });
+    const generic = Object.fromEntries(plans.map((p) => [p.name.replace(/^cohort_page_.*/, 'cohort_page'), p.generic]));
+    expect(generic).toMatchObject({ cohort_page: 5, lock_cohort_by_cohort: 5, first_waitlisted: 5 });
+  });
+
+  it('writes a page’s LIMIT into the statement in a few steps, never fewer rows than asked', () => {
+    expect([1, 11, 12, 26, 27, 51, 101].map((n) => limitStep(n).rows)).toEqual([11, 11, 26, 26, 51, 51, 101]);
+    expect(limitStep(150).rows).toBe(150);
+    expect(() => limitStep(0)).toThrow();
+    expect(() => limitStep(2.5)).toThrow();
   });
 
   // PGlite keeps no statement unless asked: there a kept statement is a named statement of its one

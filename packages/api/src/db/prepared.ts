@@ -149,6 +149,41 @@ export function anyId(column: Column, name: string): SQL {
   return sql`${column} = ANY(${sql.placeholder(name)}::uuid[])`;
 }
 
+/**
+ * A page's LIMIT written into a kept statement's text, where drizzle would pass it as a parameter: the
+ * first of a few steps at or above `rows` (the caller keeps the rows it asked for), so that the statement
+ * is kept once per step, not once per limit. As a parameter, PostgreSQL's generic plan of a statement that
+ * does work per row (a page of cohorts: each one's sessions, counts and facilitators) assumes a tenth of
+ * the table, costs more than a plan made for the value, and so the statement is planned afresh on every
+ * execution (see `constant`).
+ */
+export function limitStep(rows: number): { rows: number; sql: SQL } {
+  if (!Number.isSafeInteger(rows) || rows < 1) throw new Error(`limitStep: ${rows} is not a row count`);
+  const step = LIMIT_STEPS.find((s) => s >= rows) ?? rows;
+  // For drizzle's limit(), which takes a number or a placeholder: an SQL chunk is written as it is.
+  return { rows: step, sql: sql.raw(String(step)) };
+}
+
+// A page of 10, 25, 50 or 100 (the API's default is 25, its maximum 100), each with the one row more that
+// says whether there is a next page.
+const LIMIT_STEPS = [11, 26, 51, 101];
+
+/**
+ * A constant of the code (never a request's value) written into a kept statement's text, where drizzle
+ * would pass it as a parameter. A kept (generic) plan knows nothing of a parameter's value: it cannot use
+ * a partial index whose predicate names the constant (`enrolments_live_cohort_idx`, the offers' expiry
+ * index), and if it costs more than a plan made for the values, PostgreSQL plans the statement afresh on
+ * every execution instead of keeping it.
+ */
+export function constant(value: string | boolean): SQL {
+  return sql.raw(typeof value === 'boolean' ? String(value) : `'${value.replaceAll("'", "''")}'`);
+}
+
+/** `column IN ('a', 'b')` with constants of the code written in (see `constant`). */
+export function inConstants(column: Column, values: readonly string[]): SQL {
+  return sql`${column} in (${sql.join(values.map(constant), sql`, `)})`;
+}
+
 /** A statement's name for one of its shapes: `prefix` and a short hash of the shape's description. */
 export function shapeName(prefix: string, shape: string): string {
   return `${prefix}_${createHash('sha1').update(shape).digest('hex').slice(0, 16)}`;

@@ -69,6 +69,9 @@ export const cohortSessions = pgTable(
   },
   (t) => [
     uniqueIndex('cohort_sessions_position_key').on(t.cohortId, t.position),
+    // A cohort's schedule (each page of cohorts, each roster row's attendance) from the index alone, in
+    // order, without visiting the table.
+    index('cohort_sessions_schedule_idx').on(t.cohortId, t.position, t.startsAt, t.endsAt, t.id),
     index('cohort_sessions_starts_idx').on(t.startsAt),
     check('cohort_sessions_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),
   ],

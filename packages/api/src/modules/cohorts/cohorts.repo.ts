@@ -1,7 +1,7 @@
 import { and, arrayContains, asc, eq, gt, gte, inArray, isNull, lt, lte, not, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { LIVE_ENROLMENT_STATUSES, type CohortStatus, type EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
-import { prepared } from '../../db/prepared';
+import { inConstants, limitStep, prepared } from '../../db/prepared';
 import { ENCRYPTED_FIELDS, encryptField } from '../../lib/encryption';
 import { cohortFacilitators, cohorts, cohortSessions, courses, enrolmentEvents, enrolments, users } from '../../db/schema/index';
 import type { CohortRow } from './cohort-access';
@@ -37,7 +37,7 @@ const cohortDetailColumns = {
     from ${cohortSessions} where ${cohortSessions.cohortId} = ${cohorts.id}), '[]'::json)`,
   counts: sql<[number, number, number] | null>`(select array[count(*) filter (where ${enrolments.status} = 'confirmed'),
       count(*) filter (where ${enrolments.status} = 'offered'), count(*) filter (where ${enrolments.status} = 'waitlisted')]::int[]
-    from ${enrolments} where ${enrolments.cohortId} = ${cohorts.id} and ${inArray(enrolments.status, [...LIVE_ENROLMENT_STATUSES])})`,
+    from ${enrolments} where ${enrolments.cohortId} = ${cohorts.id} and ${inConstants(enrolments.status, LIVE_ENROLMENT_STATUSES)})`,
   // Each facilitator's name by the users' primary key: as a plain join the planner hashes every staff
   // row once per cohort on the page (`offset 0` keeps the lookup a lookup).
   facilitators: sql<{ id: string; name: string }[]>`coalesce((select json_agg(json_build_object('id', staff.id, 'name', staff.name) order by staff.name, staff.id)
@@ -79,8 +79,9 @@ export interface CohortListFilter {
 }
 
 /**
- * Keyset page ordered by (firstSessionAt, id); `after` is the last row's key. Prepared once per shape
- * (which filters are present), every value a parameter.
+ * Keyset page ordered by (firstSessionAt, id); `after` is the last row's key. At least `limit` rows
+ * when there are so many, and up to the next of `limitStep`'s steps. Prepared once per shape (which
+ * filters are present) and step, every value a parameter.
  */
 export async function listCohorts(
   db: Db,
@@ -97,9 +98,10 @@ export async function listCohorts(
     facilitatorId: Boolean(filter.facilitatorId),
     after: Boolean(after),
   };
+  const limit = limitStep(opts.limit);
   const name = `cohort_page_${Object.values(shape)
     .map((v) => (v === true ? '1' : v === false ? '0' : v[0]))
-    .join('')}`;
+    .join('')}_${limit.rows}`;
   return prepared(db, name, (db, name) => {
     const conditions: (SQL | undefined)[] = [
       shape.statuses ? sql`${cohorts.status} = ANY(${p('statuses')}::text[])` : undefined,
@@ -120,11 +122,10 @@ export async function listCohorts(
       .innerJoin(courses, eq(courses.id, cohorts.courseId))
       .where(and(...conditions))
       .orderBy(asc(cohorts.firstSessionAt), asc(cohorts.id))
-      .limit(p('limit'))
+      .limit(limit.sql as unknown as number)
       .prepare(name);
   }).execute({
     now: now.toISOString(),
-    limit: opts.limit,
     statuses: filter.statuses,
     courseId: filter.courseId,
     from: filter.from?.toISOString(),
@@ -193,7 +194,7 @@ export async function lockLiveEnrolments(db: Db, cohortId: string): Promise<{ id
   return db
     .select({ id: enrolments.id, status: enrolments.status })
     .from(enrolments)
-    .where(and(eq(enrolments.cohortId, cohortId), inArray(enrolments.status, [...LIVE_ENROLMENT_STATUSES])))
+    .where(and(eq(enrolments.cohortId, cohortId), inConstants(enrolments.status, LIVE_ENROLMENT_STATUSES)))
     .for('update');
 }
 

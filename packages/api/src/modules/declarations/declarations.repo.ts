@@ -2,6 +2,7 @@ import { and, asc, desc, eq, exists, gt, isNull, max, notExists, sql, type Place
 import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
 import type { EligibilityOutcome } from '@harbour/shared';
 import type { Db } from '../../db/client';
+import { constant } from '../../db/prepared';
 import { courses, declarations, declarationVersions, participants, users } from '../../db/schema/index';
 
 export type DeclarationRow = typeof declarations.$inferSelect;
@@ -37,7 +38,7 @@ export function eligibleToEnrol(participantId: SQLWrapper, courseId: string | Pl
       and(
         eq(laterVersion.courseId, courseId),
         gt(laterVersion.version, declarationVersions.version),
-        eq(laterVersion.requiresRedeclaration, true),
+        eq(laterVersion.requiresRedeclaration, constant(true)),
       ),
     );
   const latest = qb

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, exists, inArray, lt, lte, min, or, sql, type
 import { alias } from 'drizzle-orm/pg-core';
 import type { EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
-import { anyId, prepared, shapeName, valuesAsPlaceholders } from '../../db/prepared';
+import { anyId, constant, prepared, shapeName, valuesAsPlaceholders } from '../../db/prepared';
 import { ENCRYPTED_FIELDS, encryptOptional } from '../../lib/encryption';
 import { assignedTo, type CohortRow } from '../cohorts/cohort-access';
 import { eligibleToEnrol } from '../declarations/declarations.repo';
@@ -79,7 +79,7 @@ export async function lockCohortForSeats(
     const earliestOffer = db
       .select({ at: min(offer.offerExpiresAt) })
       .from(offer)
-      .where(and(eq(offer.cohortId, cohorts.id), eq(offer.status, 'offered')));
+      .where(and(eq(offer.cohortId, cohorts.id), eq(offer.status, constant('offered'))));
     const nextOfferExpiresAt = sql<Date | null>`(${earliestOffer})`.mapWith(offer.offerExpiresAt);
     const visible = visibleTo === undefined ? sql<boolean>`true` : assignedTo(sql.placeholder('userId'));
     return db
@@ -267,7 +267,7 @@ export async function firstWaitlisted(
       .where(
         and(
           eq(enrolments.cohortId, sql.placeholder('cohortId')),
-          eq(enrolments.status, 'waitlisted'),
+          eq(enrolments.status, constant('waitlisted')),
           eligibleToEnrol(enrolments.participantId, enrolments.courseId),
         ),
       )

@@ -1,0 +1,1 @@
+CREATE INDEX "cohort_sessions_schedule_idx" ON "cohort_sessions" USING btree ("cohort_id","position","starts_at","ends_at","id");

@@ -88,5 +88,10 @@ export const attendance = pgTable(
     recordedBy: uuid('recorded_by').references(() => users.id),
     recordedAt: ts('recorded_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.enrolmentId, t.sessionId] }), index('attendance_session_idx').on(t.sessionId)],
+  (t) => [
+    primaryKey({ columns: [t.enrolmentId, t.sessionId] }),
+    index('attendance_session_idx').on(t.sessionId),
+    // Each roster row's marks from the index alone, without visiting the table.
+    index('attendance_enrolment_marks_idx').on(t.enrolmentId, t.sessionId, t.status),
+  ],
 );

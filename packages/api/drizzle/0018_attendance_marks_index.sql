@@ -1,0 +1,1 @@
+CREATE INDEX "attendance_enrolment_marks_idx" ON "attendance" USING btree ("enrolment_id","session_id","status");

@@ -28,8 +28,9 @@ export type CohortSessionJson = { id: string; position: number; startsAt: string
 
 /**
  * What a cohort's answer needs besides its row, as columns of the same statement: its sessions, its
- * live enrolments counted by status ([confirmed, offered, waitlisted]) and its facilitators. One round
- * trip for a page of cohorts instead of four.
+ * live enrolments counted by status ([confirmed, offered, waitlisted]) and its facilitators (a page of
+ * cohorts reads the facilitators of the whole page in one join instead: see listCohorts). One round
+ * trip instead of four.
  */
 const cohortDetailColumns = {
   sessions: sql<CohortSessionJson[]>`coalesce((select json_agg(json_build_object('id', ${cohortSessions.id}, 'position', ${cohortSessions.position},
@@ -38,8 +39,8 @@ const cohortDetailColumns = {
   counts: sql<[number, number, number] | null>`(select array[count(*) filter (where ${enrolments.status} = 'confirmed'),
       count(*) filter (where ${enrolments.status} = 'offered'), count(*) filter (where ${enrolments.status} = 'waitlisted')]::int[]
     from ${enrolments} where ${enrolments.cohortId} = ${cohorts.id} and ${inConstants(enrolments.status, LIVE_ENROLMENT_STATUSES)})`,
-  // Each facilitator's name by the users' primary key: as a plain join the planner hashes every staff
-  // row once per cohort on the page (`offset 0` keeps the lookup a lookup).
+  // Each facilitator's name by the users' primary key (`offset 0` keeps the lookup a lookup: as a plain
+  // join the planner hashes every staff row for the one cohort).
   facilitators: sql<{ id: string; name: string }[]>`coalesce((select json_agg(json_build_object('id', staff.id, 'name', staff.name) order by staff.name, staff.id)
     from ${cohortFacilitators} cross join lateral (select ${users.id}, ${users.name} from ${users} where ${users.id} = ${cohortFacilitators.userId} offset 0) staff
     where ${cohortFacilitators.cohortId} = ${cohorts.id}), '[]'::json)`,

@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, eq, gt, gte, inArray, isNull, lt, lte, not, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, gt, gte, inArray, isNull, lt, lte, not, or, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { LIVE_ENROLMENT_STATUSES, type CohortStatus, type EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { inConstants, limitStep, prepared } from '../../db/prepared';
@@ -26,11 +26,15 @@ export function atRiskSql(now: Date | Placeholder): SQL<boolean> {
 /** A session as `cohortDetailColumns` carries it (times as JSON text: ISO 8601 with an offset). */
 export type CohortSessionJson = { id: string; position: number; startsAt: string; endsAt: string };
 
+type FacilitatorJson = { id: string; name: string };
+
+/** Facilitators as the answer lists them, by name then id, from their `id` and `name` columns. */
+const facilitatorList = (id: SQLWrapper, name: SQLWrapper) =>
+  sql<FacilitatorJson[]>`json_agg(json_build_object('id', ${id}, 'name', ${name}) order by ${name}, ${id})`;
+
 /**
- * What a cohort's answer needs besides its row, as columns of the same statement: its sessions, its
- * live enrolments counted by status ([confirmed, offered, waitlisted]) and its facilitators (a page of
- * cohorts reads the facilitators of the whole page in one join instead: see listCohorts). One round
- * trip instead of four.
+ * What a cohort's answer needs besides its row and its facilitators, as columns of the same statement:
+ * its sessions and its live enrolments counted by status ([confirmed, offered, waitlisted]).
  */
 const cohortDetailColumns = {
   sessions: sql<CohortSessionJson[]>`coalesce((select json_agg(json_build_object('id', ${cohortSessions.id}, 'position', ${cohortSessions.position},
@@ -39,22 +43,23 @@ const cohortDetailColumns = {
   counts: sql<[number, number, number] | null>`(select array[count(*) filter (where ${enrolments.status} = 'confirmed'),
       count(*) filter (where ${enrolments.status} = 'offered'), count(*) filter (where ${enrolments.status} = 'waitlisted')]::int[]
     from ${enrolments} where ${enrolments.cohortId} = ${cohorts.id} and ${inConstants(enrolments.status, LIVE_ENROLMENT_STATUSES)})`,
-  // Each facilitator's name by the users' primary key (`offset 0` keeps the lookup a lookup: as a plain
-  // join the planner hashes every staff row for the one cohort).
-  facilitators: sql<{ id: string; name: string }[]>`coalesce((select json_agg(json_build_object('id', staff.id, 'name', staff.name) order by staff.name, staff.id)
-    from ${cohortFacilitators} cross join lateral (select ${users.id}, ${users.name} from ${users} where ${users.id} = ${cohortFacilitators.userId} offset 0) staff
-    where ${cohortFacilitators.cohortId} = ${cohorts.id}), '[]'::json)`,
 };
 
-/** Facilitators (joined to `users`) as the answer lists them: by name, then id. */
-const facilitatorList = sql<{ id: string; name: string }[]>`json_agg(json_build_object('id', ${users.id}, 'name', ${users.name}) order by ${users.name}, ${users.id})`;
+/**
+ * One cohort's facilitators, each name by the users' primary key (`offset 0` keeps the lookup a
+ * lookup: as a plain join the planner hashes every staff row). A page of cohorts reads the whole
+ * page's facilitators in one join instead (listCohorts).
+ */
+const oneCohortFacilitators = sql<FacilitatorJson[]>`coalesce((select ${facilitatorList(sql`staff.id`, sql`staff.name`)}
+    from ${cohortFacilitators} cross join lateral (select ${users.id}, ${users.name} from ${users} where ${users.id} = ${cohortFacilitators.userId} offset 0) staff
+    where ${cohortFacilitators.cohortId} = ${cohorts.id}), '[]'::json)`;
 
 export type CohortWithRisk = {
   cohort: CohortRow;
   atRisk: boolean;
   sessions: CohortSessionJson[];
   counts: [number, number, number] | null;
-  facilitators: { id: string; name: string }[];
+  facilitators: FacilitatorJson[];
 };
 
 const withRiskColumns = (now: Date | Placeholder) => ({ cohort: cohorts, atRisk: atRiskSql(now), ...cohortDetailColumns });
@@ -62,7 +67,7 @@ const withRiskColumns = (now: Date | Placeholder) => ({ cohort: cohorts, atRisk:
 export async function findCohortWithRisk(db: Db, id: string, now: Date): Promise<CohortWithRisk | undefined> {
   const [row] = await prepared(db, 'cohort_with_risk', (db, name) =>
     db
-      .select(withRiskColumns(sql.placeholder('now')))
+      .select({ ...withRiskColumns(sql.placeholder('now')), facilitators: oneCohortFacilitators })
       .from(cohorts)
       .innerJoin(courses, eq(courses.id, cohorts.courseId))
       .where(eq(cohorts.id, sql.placeholder('id')))
@@ -134,16 +139,15 @@ export async function listCohorts(
     );
     const staff = db.$with('page_facilitators').as(
       db
-        .select({ cohortId: cohortFacilitators.cohortId, list: facilitatorList.as('list') })
+        .select({ cohortId: cohortFacilitators.cohortId, list: facilitatorList(users.id, users.name).as('list') })
         .from(cohortFacilitators)
         .innerJoin(users, eq(users.id, cohortFacilitators.userId))
         .where(sql`${cohortFacilitators.cohortId} = any(array(select ${page.id} from ${page}))`)
         .groupBy(cohortFacilitators.cohortId),
     );
-    const { facilitators: _perCohort, ...columns } = withRiskColumns(p('now'));
     return db
       .with(page, staff)
-      .select({ ...columns, facilitators: sql<{ id: string; name: string }[]>`coalesce(${staff.list}, '[]'::json)` })
+      .select({ ...withRiskColumns(p('now')), facilitators: sql<FacilitatorJson[]>`coalesce(${staff.list}, '[]'::json)` })
       .from(cohorts)
       .innerJoin(courses, eq(courses.id, cohorts.courseId))
       .leftJoin(staff, eq(staff.cohortId, cohorts.id))

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app';
 import { auditEvents, users } from '../db/schema/index';
+import { insertAuditEvents } from '../modules/audit/audit.repo';
 import { auditWriter } from '../modules/audit/audit.service';
 import { buildTestApp, usingPostgres, type TestApp } from './build-test-app';
 
@@ -144,6 +145,35 @@ describe('the audit trail under concurrency', () => {
     const rows = await t.database.db.select().from(auditEvents).where(eq(auditEvents.entityId, id));
     const readIds = rows.filter((r) => r.action === 'getParticipant').map((r) => r.requestId).sort();
     expect(readIds).toEqual(Array.from({ length: 25 }, (_, i) => `concurrent-read-${i}`).sort());
+  });
+
+  it('does not hold every record behind one slow INSERT', async () => {
+    // The INSERT holding the 'slow' event waits here, as one does that merges a GIN pending list.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const insert: typeof insertAuditEvents = async (db, rows) => {
+      if (rows.some((r) => r.entityId === 'slow')) await held;
+      await insertAuditEvents(db, rows);
+    };
+    const writer = auditWriter(t.database.db, { insert, stallMs: 20 });
+    const marker = `stall-${randomBytes(4).toString('hex')}`;
+    const event = (entityId: string) => writer.record({ actorKind: 'system', action: marker, entityType: 'test', entityId, outcome: 'success' });
+    const stored = async () =>
+      (await t.database.db.select({ entityId: auditEvents.entityId }).from(auditEvents).where(eq(auditEvents.action, marker))).map((r) => r.entityId).sort();
+
+    const slow = event('slow');
+    let slowStored = false;
+    void slow.then(() => (slowStored = true));
+    await sleep(50);
+    // A record made while the slow INSERT is stuck is stored and answered without waiting for it.
+    const fast = await Promise.race([event('fast').then(() => 'stored'), sleep(5_000).then(() => 'still waiting')]);
+    expect(fast).toBe('stored');
+    expect(slowStored).toBe(false);
+    expect(await stored()).toEqual(['fast']);
+
+    release();
+    await slow;
+    expect(await stored()).toEqual(['fast', 'slow']);
   });
 
   it('fails only the event that cannot be stored when events are written together', async () => {

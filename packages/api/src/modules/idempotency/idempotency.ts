@@ -10,7 +10,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { transactionWithRetry } from '../../db/in-transaction';
+import { openTransaction, transactionWithRetry } from '../../db/in-transaction';
 import { isSingleSession } from '../../db/prepared';
 import { AppError } from '../../lib/app-error';
 import { sha256Hex } from '../../lib/crypto';
@@ -98,7 +98,8 @@ export function idempotencyOf(request: FastifyRequest, scope: string): Idempoten
  *
  * On PGlite (one session: a retry can only run before or after the first request's transaction,
  * never during it) the claim is the first statement of that same transaction: one commit fewer per
- * request, and a crash leaves no record in flight at all.
+ * request, and a crash leaves no record in flight at all. On both, work that ends in AfterCommit (kept,
+ * then answered with an error) is committed and its key released.
  */
 export async function withIdempotency<T>(
   db: Db,
@@ -115,10 +116,19 @@ export async function withIdempotency<T>(
   };
 
   if (isSingleSession(db)) {
-    return db.transaction(async (txHandle) => {
-      const tx = txHandle as unknown as Db;
-      return (await claimOrReplay<T>(tx, idem, now)) ?? runAndMarkDone(tx);
-    });
+    let claimed = false;
+    try {
+      return await openTransaction(db, async (tx) => {
+        const replay = await claimOrReplay<T>(tx, idem, now);
+        if (replay) return replay;
+        claimed = true;
+        return runAndMarkDone(tx);
+      });
+    } catch (err) {
+      // An AfterCommit committed the claim with the rest of the work: release it, as below.
+      if (claimed) await deleteInFlight(db, scope, key);
+      throw err;
+    }
   }
 
   const replay = await claimOrReplay<T>(db, idem, now);

@@ -1,5 +1,6 @@
 import type { AuditActorKind, AuditEvent, AuditEventListQuery, AuditOutcome } from '@harbour/shared';
 import type { Db } from '../../db/client';
+import { isSingleSession } from '../../db/prepared';
 import { AppError } from '../../lib/app-error';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import { insertAuditEvent, insertAuditEvents, listAuditEvents, type AuditEventRow, type NewAuditEventRow } from './audit.repo';
@@ -66,14 +67,15 @@ export interface AuditWriter {
  * than `stallMs`, the next event starts another writer beside it (at most `maxWriters`). PostgreSQL
  * makes an INSERT slow now and then on purpose: the one that finds the pending list of the GIN index
  * on subject_ids full merges the whole list into the index (a fifth of a second under bench load), and
- * concurrent INSERTs carry on past that merge without waiting for it. `insert` is for tests that hold
- * one INSERT back.
+ * concurrent INSERTs carry on past that merge without waiting for it. On PGlite there is one writer:
+ * its one session runs one statement at a time, so a second INSERT would only wait behind the first
+ * and split the batches. `insert` is for tests that hold one INSERT back.
  */
 export function auditWriter(
   db: Db,
   opts: { maxBatch?: number; stallMs?: number; maxWriters?: number; insert?: typeof insertAuditEvents } = {},
 ): AuditWriter {
-  const { maxBatch = 500, stallMs = 20, maxWriters = 3, insert = insertAuditEvents } = opts;
+  const { maxBatch = 500, stallMs = 20, maxWriters = isSingleSession(db) ? 1 : 3, insert = insertAuditEvents } = opts;
   const queue: { row: NewAuditEventRow; resolve: () => void; reject: (err: unknown) => void }[] = [];
   /** The writers at work, each with the time its current INSERT started. */
   const writers = new Set<{ since: number }>();

@@ -35,6 +35,13 @@ export interface Database {
    * (see pglite-maintenance.ts); null on PostgreSQL, whose autovacuum does it.
    */
   maintain(): Promise<MaintenanceRound | null>;
+  /**
+   * Whether a maintenance round is running or ended less than `ms` ago. On PGlite a round runs in the
+   * server's own thread: an ANALYZE or VACUUM of a large table holds the event loop for a second or
+   * more, and the load shedder's samples keep that delay for a while after (app.ts). Always false on
+   * PostgreSQL, whose maintenance runs in its own processes.
+   */
+  maintainedWithin(ms: number): boolean;
   close(): Promise<void>;
 }
 
@@ -89,6 +96,7 @@ export function createDb(opts: DbOptions): Database {
       async maintain() {
         return null;
       },
+      maintainedWithin: () => false,
       async close() {
         await pool.end();
       },
@@ -102,6 +110,7 @@ export function createDb(opts: DbOptions): Database {
     mkdirSync(location, { recursive: true });
   }
   const client = new PGlite(location);
+  const rounds = { running: 0, endedAt: -Infinity };
   const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
   usePgliteNamedStatements(db, client);
   return {
@@ -125,7 +134,16 @@ export function createDb(opts: DbOptions): Database {
       onState(true);
       return () => unlisten();
     },
-    maintain: () => maintainPglite(client),
+    async maintain() {
+      rounds.running++;
+      try {
+        return await maintainPglite(client);
+      } finally {
+        rounds.running--;
+        rounds.endedAt = performance.now();
+      }
+    },
+    maintainedWithin: (ms) => rounds.running > 0 || performance.now() - rounds.endedAt < ms,
     async close() {
       await client.close();
     },

@@ -115,29 +115,22 @@ export async function withIdempotency<T>(
     return { ...done, replayed: false };
   };
 
-  if (isSingleSession(db)) {
-    let claimed = false;
-    try {
-      return await openTransaction(db, async (tx) => {
-        const replay = await claimOrReplay<T>(tx, idem, now);
-        if (replay) return replay;
-        claimed = true;
-        return runAndMarkDone(tx);
-      });
-    } catch (err) {
-      // An AfterCommit committed the claim with the rest of the work: release it, as below.
-      if (claimed) await deleteInFlight(db, scope, key);
-      throw err;
-    }
-  }
-
-  const replay = await claimOrReplay<T>(db, idem, now);
-  if (replay) return replay;
+  // Whether this request holds the key: when its work then fails, the record is released (on PGlite
+  // an AfterCommit commits the claim with the rest of the work), so a retry runs again.
+  let claimed = false;
+  const claim = async (db: Db) => {
+    const replay = await claimOrReplay<T>(db, idem, now);
+    claimed = replay === null;
+    return replay;
+  };
   try {
+    if (isSingleSession(db)) return await openTransaction(db, async (tx) => (await claim(tx)) ?? runAndMarkDone(tx));
+    const replay = await claim(db);
+    if (replay) return replay;
     // Run again whole on a serialization failure or deadlock: `run`'s own transactions join this one.
     return await transactionWithRetry(db, runAndMarkDone);
   } catch (err) {
-    await deleteInFlight(db, scope, key);
+    if (claimed) await deleteInFlight(db, scope, key);
     throw err;
   }
 }

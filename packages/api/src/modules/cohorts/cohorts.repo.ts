@@ -137,12 +137,14 @@ export async function listCohorts(
         .orderBy(asc(cohorts.firstSessionAt), asc(cohorts.id))
         .limit(limit.sql as unknown as number),
     );
+    // A cohort of the page, by key (as a join, the planner hashed the page and scanned every cohort).
+    const inPage = (cohortId: SQLWrapper) => sql`${cohortId} = any(array(select ${page.id} from ${page}))`;
     const staff = db.$with('page_facilitators').as(
       db
         .select({ cohortId: cohortFacilitators.cohortId, list: facilitatorList(users.id, users.name).as('list') })
         .from(cohortFacilitators)
         .innerJoin(users, eq(users.id, cohortFacilitators.userId))
-        .where(sql`${cohortFacilitators.cohortId} = any(array(select ${page.id} from ${page}))`)
+        .where(inPage(cohortFacilitators.cohortId))
         .groupBy(cohortFacilitators.cohortId),
     );
     return db
@@ -151,8 +153,7 @@ export async function listCohorts(
       .from(cohorts)
       .innerJoin(courses, eq(courses.id, cohorts.courseId))
       .leftJoin(staff, eq(staff.cohortId, cohorts.id))
-      // By key (as a join, the planner hashed the page and scanned every cohort).
-      .where(sql`${cohorts.id} = any(array(select ${page.id} from ${page}))`)
+      .where(inPage(cohorts.id))
       .orderBy(asc(cohorts.firstSessionAt), asc(cohorts.id))
       .prepare(name);
   }).execute({

@@ -81,6 +81,30 @@ const coursesRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/courses'), 'CoursesPage'),
 });
 
+const newCourseRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/courses/new',
+  component: lazyRouteComponent(() => import('./routes/course-new'), 'NewCoursePage'),
+});
+
+const courseRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/courses/$courseId',
+  component: lazyRouteComponent(() => import('./routes/course-detail'), 'CoursePage'),
+});
+
+const editCourseRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/courses/$courseId/edit',
+  component: lazyRouteComponent(() => import('./routes/course-edit'), 'EditCoursePage'),
+});
+
+const courseWordingRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/courses/$courseId/wording',
+  component: lazyRouteComponent(() => import('./routes/course-wording'), 'CourseWordingPage'),
+});
+
 // ---- Participants, declarations and reviews ----
 
 declare module '@tanstack/react-router' {
@@ -248,7 +272,7 @@ const setPasswordRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/account-set-password'), 'SetPasswordPage'),
 });
 
-const routeTree = rootRoute.addChildren([signInRoute, setPasswordRoute, signedInRoute.addChildren([homeRoute, coursesRoute, participantsRoute, newParticipantRoute, participantRoute, reviewsRoute, accountSecurityRoute, referralsRoute, adminUsersRoute, adminPartnersRoute, adminAuditRoute, adminSafeguardingRoute, adminOutboxRoute, dashboardRoute, cohortsRoute, newCohortRoute, cohortRoute, editCohortRoute])]);
+const routeTree = rootRoute.addChildren([signInRoute, setPasswordRoute, signedInRoute.addChildren([homeRoute, coursesRoute, newCourseRoute, courseRoute, editCourseRoute, courseWordingRoute, participantsRoute, newParticipantRoute, participantRoute, reviewsRoute, accountSecurityRoute, referralsRoute, adminUsersRoute, adminPartnersRoute, adminAuditRoute, adminSafeguardingRoute, adminOutboxRoute, dashboardRoute, cohortsRoute, newCohortRoute, cohortRoute, editCohortRoute])]);
 
 export function createAppRouter(queryClient: QueryClient) {
   return createRouter({

@@ -11,6 +11,7 @@ const PAGE_SIZE = 25;
 export const courseKeys = {
   all: ['courses'] as const,
   list: () => [...courseKeys.all, 'list'] as const,
+  detail: (id: string) => [...courseKeys.all, 'detail', id] as const,
 };
 
 export function listCoursesQueryOptions() {

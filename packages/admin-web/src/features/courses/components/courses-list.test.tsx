@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { endSession, startSession } from '../../../lib/session';
 import { json, problem, stubApi } from '../../../test/fake-api';
-import { renderWithQueryClient } from '../../../test/render';
+import { renderWithRouter } from '../../../test/render-with-router';
 import { CoursesList } from './courses-list';
 
 const rules = { sessionCount: 3, sessionMinutes: 180, minParticipants: 8, maxParticipants: 12, feePence: 4500, offerHours: 48, atRiskDays: 14 };
@@ -29,7 +29,7 @@ describe('CoursesList', () => {
           ? json({ items: [course('c2', 'Second course')], nextCursor: null })
           : json({ items: [course('c1', 'Course for Family Members and Partners')], nextCursor: 'page-2' }),
     });
-    renderWithQueryClient(<CoursesList />);
+    await renderWithRouter(<CoursesList />);
 
     const table = await screen.findByRole('table', { name: 'Courses and their rules' });
     const row = within(table).getByRole('row', { name: /Course for Family Members and Partners/ });
@@ -38,6 +38,7 @@ describe('CoursesList', () => {
     expect(row).toHaveTextContent('£45.00');
     expect(row).toHaveTextContent('48 hours (2 days)');
     expect(row).toHaveTextContent('14 days before the first session');
+    expect(within(row).getByRole('link', { name: 'Course for Family Members and Partners' })).toHaveAttribute('href', '/courses/c1');
 
     await userEvent.setup().click(screen.getByRole('button', { name: 'Show more courses' }));
     expect(await within(table).findByRole('row', { name: /Second course/ })).toBeInTheDocument();
@@ -46,7 +47,7 @@ describe('CoursesList', () => {
 
   it('says so when there are no courses', async () => {
     stubApi({ 'GET /v1/courses': () => json({ items: [], nextCursor: null }) });
-    renderWithQueryClient(<CoursesList />);
+    await renderWithRouter(<CoursesList />);
     expect(await screen.findByText('There are no courses yet')).toBeInTheDocument();
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
   });
@@ -57,7 +58,7 @@ describe('CoursesList', () => {
       'GET /v1/courses': () =>
         ++calls === 1 ? problem(500, 'INTERNAL_ERROR', 'Internal error.') : json({ items: [course('c1', 'Back again')], nextCursor: null }),
     });
-    renderWithQueryClient(<CoursesList />);
+    await renderWithRouter(<CoursesList />);
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Courses could not be loaded');
     await userEvent.setup().click(within(alert).getByRole('button', { name: 'Try again' }));

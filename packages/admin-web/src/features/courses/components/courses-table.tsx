@@ -1,3 +1,4 @@
+import { Link } from '@tanstack/react-router';
 import type { Course } from '../api/list-courses';
 import {
   formatAtRiskDays,
@@ -29,7 +30,9 @@ export function CoursesTable({ courses }: { courses: Course[] }) {
           {courses.map((course) => (
             <tr key={course.id}>
               <th scope="row" className="table__row-heading">
-                <span className="course-name">{course.name}</span>
+                <Link to="/courses/$courseId" params={{ courseId: course.id }} className="course-name">
+                  {course.name}
+                </Link>
                 {course.description ? <span className="course-description">{course.description}</span> : null}
               </th>
               <td>{formatSessions(course.rules)}</td>

@@ -40,8 +40,11 @@ export function CourseRulesList({ course }: { course: Course }) {
 
 /** The wording a declaration for this course is made under now. */
 export function CourseWording({ courseId }: { courseId: string }) {
-  const wording = useCurrentDeclarationVersion(courseId);
+  // Facilitators see a course's rules, not its declarations: nothing is asked for on their behalf.
+  const mayRead = useCan('declarations:read');
+  const wording = useCurrentDeclarationVersion(mayRead ? courseId : null);
   const mayPublish = useCan('declaration_versions:write');
+  if (!mayRead) return null;
 
   return (
     <section aria-labelledby="wording-heading" className="section">

@@ -1646,6 +1646,15 @@ export interface components {
             id: string;
             name: string;
         };
+        ReleasedPlaceInput: {
+            /** Format: uuid */
+            enrolmentId: string;
+            /** Format: uuid */
+            cohortId: string;
+            cohortTitle: string;
+            /** @enum {string} */
+            previousStatus: "confirmed" | "offered" | "waitlisted";
+        };
         DeclarationInput: {
             /** Format: uuid */
             id: string;
@@ -1665,6 +1674,8 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             signposting?: components["schemas"]["SignpostingInput"];
+            /** @description Only a person whose latest declaration is eligible may hold a seat or a waitlist place: when this declaration (or review) is ineligible, the places they held are removed in the same transaction, each freed seat offered to the next person waiting. Present (possibly empty) on an ineligible outcome. */
+            releasedPlaces?: components["schemas"]["ReleasedPlaceInput"][];
         };
         DeclarationRecordInput: {
             /** Format: uuid */
@@ -2607,6 +2618,15 @@ export interface components {
             id: string;
             name: string;
         };
+        ReleasedPlace: {
+            /** Format: uuid */
+            enrolmentId: string;
+            /** Format: uuid */
+            cohortId: string;
+            cohortTitle: string;
+            /** @enum {string} */
+            previousStatus: "confirmed" | "offered" | "waitlisted";
+        };
         Declaration: {
             /** Format: uuid */
             id: string;
@@ -2626,6 +2646,8 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             signposting?: components["schemas"]["Signposting"];
+            /** @description Only a person whose latest declaration is eligible may hold a seat or a waitlist place: when this declaration (or review) is ineligible, the places they held are removed in the same transaction, each freed seat offered to the next person waiting. Present (possibly empty) on an ineligible outcome. */
+            releasedPlaces?: components["schemas"]["ReleasedPlace"][];
         };
         DeclarationRecord: {
             /** Format: uuid */

@@ -86,9 +86,32 @@ const declarationFields = {
   createdAt: z.iso.datetime(),
 };
 
+/** A place a person held on a cohort, ended because their latest declaration made them ineligible. */
+export const ReleasedPlaceSchema = z
+  .object({
+    enrolmentId: z.uuid(),
+    cohortId: z.uuid(),
+    cohortTitle: z.string(),
+    /** What they held: a confirmed seat, an offer of one, or a waitlist place. */
+    previousStatus: z.enum(['confirmed', 'offered', 'waitlisted']),
+  })
+  .meta({ id: 'ReleasedPlace' });
+export type ReleasedPlace = z.infer<typeof ReleasedPlaceSchema>;
+
 /** The answer to making (or reviewing) a declaration; `signposting` only when ineligible. */
 export const DeclarationSchema = z
-  .object({ ...declarationFields, signposting: SignpostingSchema.optional() })
+  .object({
+    ...declarationFields,
+    signposting: SignpostingSchema.optional(),
+    releasedPlaces: z
+      .array(ReleasedPlaceSchema)
+      .optional()
+      .describe(
+        'Only a person whose latest declaration is eligible may hold a seat or a waitlist place: when this declaration (or review) is ' +
+          'ineligible, the places they held are removed in the same transaction, each freed seat offered to the next person waiting. ' +
+          'Present (possibly empty) on an ineligible outcome.',
+      ),
+  })
   .meta({ id: 'Declaration' });
 export type Declaration = z.infer<typeof DeclarationSchema>;
 

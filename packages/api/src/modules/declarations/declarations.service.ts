@@ -18,6 +18,7 @@ import { AppError, notFound } from '../../lib/app-error';
 import { sha256Hex } from '../../lib/crypto';
 import { decodeCursor, toPage } from '../../lib/cursor';
 import type { StaffActor } from '../../plugins/auth';
+import { releasePlacesOfIneligible } from '../enrolments/enrolments.service';
 import { findParticipantById } from '../participants/participants.repo';
 import { decodeAnswers, decodeReviewNote, encodeAnswers, encodeReviewNote } from './answers-codec';
 import {
@@ -164,6 +165,12 @@ function keyFromCursor(cursor: string | undefined): DeclarationKey | undefined {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** An ineligible outcome ends the places the person held (DOMAIN), in the declaration's transaction. */
+async function withReleasedPlaces(tx: Db, actor: StaffActor, declaration: Declaration): Promise<Declaration> {
+  if (declaration.outcome !== 'ineligible') return declaration;
+  return { ...declaration, releasedPlaces: await releasePlacesOfIneligible(tx, actor, declaration.participantId) };
+}
+
 /**
  * Records a declaration made under the course's CURRENT wording, evaluated by the shared rule only.
  * An unknown declarationVersionId is 404 NOT_FOUND; a known but superseded one is 422
@@ -194,7 +201,7 @@ export async function recordDeclaration(db: Db, actor: StaffActor, participantId
       reasons: result.reasons,
       enteredBy: actor.id,
     });
-    return toDeclaration(row, version.version, { id: actor.id, name: actor.name });
+    return withReleasedPlaces(tx, actor, toDeclaration(row, version.version, { id: actor.id, name: actor.name }));
   });
 }
 
@@ -241,7 +248,7 @@ export async function reviewDeclaration(db: Db, actor: StaffActor, declarationId
       reviewNote: encodeReviewNote(body.note),
       enteredBy: actor.id,
     });
-    return toDeclaration(row, version.version, { id: actor.id, name: actor.name });
+    return withReleasedPlaces(tx, actor, toDeclaration(row, version.version, { id: actor.id, name: actor.name }));
   });
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, exists, inArray, lt, lte, min, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { EnrolmentStatus } from '@harbour/shared';
+import { LIVE_ENROLMENT_STATUSES, type EnrolmentStatus } from '@harbour/shared';
 import type { Db } from '../../db/client';
 import { anyId, constant, prepared, shapeName, valuesAsPlaceholders } from '../../db/prepared';
 import { ENCRYPTED_FIELDS, encryptOptional } from '../../lib/encryption';
@@ -69,9 +69,10 @@ export async function lockCohortForSeats(
   db: Db,
   by: { cohortId: string } | { enrolmentId: string },
   visibleTo?: string,
+  holdPerson?: string,
 ): Promise<LockedCohort | undefined> {
   const byCohort = 'cohortId' in by;
-  const name = `lock_cohort_by_${byCohort ? 'cohort' : 'enrolment'}${visibleTo === undefined ? '' : '_assigned'}`;
+  const name = `lock_cohort_by_${byCohort ? 'cohort' : 'enrolment'}${visibleTo === undefined ? '' : '_assigned'}${holdPerson === undefined ? '' : '_holding'}`;
   const [row] = await prepared(db, name, (db, name) => {
     const cohortId = byCohort
       ? sql.placeholder('id')
@@ -82,15 +83,22 @@ export async function lockCohortForSeats(
       .where(and(eq(offer.cohortId, cohorts.id), eq(offer.status, constant('offered'))));
     const nextOfferExpiresAt = sql<Date | null>`(${earliestOffer})`.mapWith(offer.offerExpiresAt);
     const visible = visibleTo === undefined ? sql<boolean>`true` : assignedTo(sql.placeholder('userId'));
+    // The person's row held FOR KEY SHARE in this same statement, so that what the transaction's next
+    // statements read about them (their latest declaration) is read after any declaration that held
+    // their row (FOR UPDATE) has committed; a declaration that comes later waits for this transaction.
+    const personHeld =
+      holdPerson === undefined
+        ? sql<boolean>`true`
+        : sql<boolean>`(select true from ${participants} where ${participants.id} = ${sql.placeholder('personId')} for key share)`;
     return db
-      .select({ cohort: cohorts, offerHours: courses.offerHours, nextOfferExpiresAt, visible })
+      .select({ cohort: cohorts, offerHours: courses.offerHours, nextOfferExpiresAt, visible, personHeld })
       .from(cohorts)
       .innerJoin(courses, eq(courses.id, cohorts.courseId))
       .where(eq(cohorts.id, cohortId))
       .limit(1)
       .for('update', { of: cohorts })
       .prepare(name);
-  }).execute({ id: byCohort ? by.cohortId : by.enrolmentId, userId: visibleTo });
+  }).execute({ id: byCohort ? by.cohortId : by.enrolmentId, userId: visibleTo, personId: holdPerson });
   return row;
 }
 
@@ -123,7 +131,7 @@ export async function findEnrolmentChecks(
         and(
           eq(enrolments.participantId, participants.id),
           eq(enrolments.courseId, p('courseId')),
-          inArray(enrolments.status, ['waitlisted', 'offered', 'confirmed']),
+          inArray(enrolments.status, [...LIVE_ENROLMENT_STATUSES]),
         ),
       );
     const waiting = db
@@ -481,6 +489,16 @@ export async function listEvents(db: Db, enrolmentId: string) {
     .leftJoin(users, eq(users.id, enrolmentEvents.actorId))
     .where(eq(enrolmentEvents.enrolmentId, enrolmentId))
     .orderBy(asc(enrolmentEvents.at), asc(enrolmentEvents.id));
+}
+
+/** The ids of a person's live enrolments (waitlisted, offered, confirmed), on any course, oldest first. */
+export async function liveEnrolmentIdsOf(db: Db, participantId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: enrolments.id })
+    .from(enrolments)
+    .where(and(eq(enrolments.participantId, participantId), inArray(enrolments.status, [...LIVE_ENROLMENT_STATUSES])))
+    .orderBy(asc(enrolments.queuedAt), asc(enrolments.id));
+  return rows.map((r) => r.id);
 }
 
 const ahead = alias(enrolments, 'ahead');

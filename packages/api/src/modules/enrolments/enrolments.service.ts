@@ -11,6 +11,7 @@ import {
   type EnrolmentStatus,
   type ParticipantEnrolmentList,
   type RecordAttendanceBody,
+  type ReleasedPlace,
   type RosterPage,
   type RosterQuery,
   type SessionAttendanceList,
@@ -34,6 +35,7 @@ import {
   findSessionById,
   listEnrolmentsOfParticipant,
   listEvents,
+  liveEnrolmentIdsOf,
   listRoster,
   listRosterForExport,
   listSessions,
@@ -103,8 +105,9 @@ async function lockSeats(
   by: { cohortId: string } | { enrolmentId: string },
   actor: StaffActor | null,
   now?: Date,
+  holdPerson?: string,
 ): Promise<SeatContext | undefined> {
-  const locked = await lockCohortForSeats(tx, by, actor && !seesAllCohorts(actor) ? actor.id : undefined);
+  const locked = await lockCohortForSeats(tx, by, actor && !seesAllCohorts(actor) ? actor.id : undefined, holdPerson);
   if (!locked?.visible) return undefined;
   const { cohort, offerHours, nextOfferExpiresAt } = locked;
   return { tx, cohort, offerHours, nextOfferExpiresAt, now: now ?? new Date() };
@@ -137,7 +140,8 @@ function enrolmentClosedReason(cohort: CohortRow, now: Date): string | null {
 
 export async function enrol(db: Db, actor: StaffActor, cohortId: string, participantId: string): Promise<Enrolment> {
   return transactionWithRetry(db, async (tx) => {
-    const ctx = await lockSeats(tx, { cohortId }, actor);
+    // With the cohort, the person's row: their eligibility, read next, is as of any declaration made meanwhile.
+    const ctx = await lockSeats(tx, { cohortId }, actor, undefined, participantId);
     if (!ctx) throw notFound('cohort');
     const { cohort } = ctx;
     const closed = enrolmentClosedReason(cohort, ctx.now);
@@ -234,6 +238,32 @@ export const withdrawEnrolment = (db: Db, actor: StaffActor, id: string, reason?
   endEnrolment(db, actor, id, 'withdrawn', reason);
 export const removeEnrolment = (db: Db, actor: StaffActor, id: string, reason?: string) =>
   endEnrolment(db, actor, id, 'removed', reason);
+
+/**
+ * DOMAIN: only a person whose latest declaration is eligible may hold a seat or a waitlist place. Called
+ * in the transaction that records an ineligible declaration (or review), after the participant's row
+ * is locked: each live enrolment is removed under its cohort's lock, with the reason in its history,
+ * and the seat it frees is offered to the next person waiting. A deadlock with an enrolment of the
+ * same person (which locks the cohort first) aborts one of the two, and the route's transaction runs again.
+ */
+export async function releasePlacesOfIneligible(tx: Db, actor: StaffActor, participantId: string): Promise<ReleasedPlace[]> {
+  const released: ReleasedPlace[] = [];
+  for (const enrolmentId of await liveEnrolmentIdsOf(tx, participantId)) {
+    const ctx = await lockSeats(tx, { enrolmentId }, null);
+    if (!ctx) continue;
+    await expireLapsedOffers(ctx);
+    const enrolment = await findEnrolmentById(tx, enrolmentId, { forUpdate: true });
+    if (!enrolment || !LIVE.includes(enrolment.status)) continue;
+    const previousStatus = enrolment.status as ReleasedPlace['previousStatus'];
+    await changeStatus(ctx, enrolment, 'removed', staffActor(actor), {
+      note: 'Removed because their latest declaration makes them ineligible for the course.',
+      set: { endedAt: ctx.now },
+    });
+    await offerFreeSeats(ctx);
+    released.push({ enrolmentId, cohortId: ctx.cohort.id, cohortTitle: ctx.cohort.title, previousStatus });
+  }
+  return released;
+}
 
 const offerNotLive = () =>
   new AppError('OFFER_NOT_LIVE', 409, 'This offer has expired; the seat has been offered to the next person on the waitlist.');

@@ -3,6 +3,7 @@ import { api, type ApiRequestBody, type ApiResponse } from '../../../lib/api-cli
 import { unwrap } from '../../../lib/problem';
 import { participantKeys } from '../../participants/api/list-participants';
 import { declarationKeys } from './list-participant-declarations';
+import { invalidateReleasedPlaces } from './released-places';
 
 export type CreateDeclarationInput = ApiRequestBody<'/v1/participants/{id}/declarations', 'post'>;
 export type Declaration = ApiResponse<'/v1/participants/{id}/declarations', 'post', 201>;
@@ -20,6 +21,7 @@ export function useCreateDeclaration() {
       void queryClient.invalidateQueries({ queryKey: declarationKeys.queues() });
       void queryClient.invalidateQueries({ queryKey: participantKeys.detail(declaration.participantId) });
       void queryClient.invalidateQueries({ queryKey: participantKeys.lists() });
+      invalidateReleasedPlaces(queryClient, declaration);
     },
   });
 }

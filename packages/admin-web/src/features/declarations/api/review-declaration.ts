@@ -3,6 +3,7 @@ import { api, type ApiRequestBody } from '../../../lib/api-client';
 import { unwrap } from '../../../lib/problem';
 import { participantKeys } from '../../participants/api/list-participants';
 import { declarationKeys } from './list-participant-declarations';
+import { invalidateReleasedPlaces } from './released-places';
 
 export type ReviewInput = ApiRequestBody<'/v1/declarations/{id}/review', 'post'>;
 
@@ -22,6 +23,7 @@ export function useReviewDeclaration() {
         void queryClient.invalidateQueries({ queryKey: declarationKeys.history(declaration.participantId) });
         void queryClient.invalidateQueries({ queryKey: participantKeys.detail(declaration.participantId) });
         void queryClient.invalidateQueries({ queryKey: participantKeys.lists() });
+        invalidateReleasedPlaces(queryClient, declaration);
       }
     },
   });

@@ -147,7 +147,15 @@ describe('DeclarationForm', () => {
       'GET /v1/declaration-versions/current': () => json(version),
       // The server is authoritative: here it disagrees with the preview.
       'POST /v1/participants/11111111-1111-4111-8111-111111111111/declarations': () =>
-        json(declaration('ineligible', ['GROOMING'], { signposting: INELIGIBLE_SIGNPOSTING }), { status: 201 }),
+        json(
+          declaration('ineligible', ['GROOMING'], {
+            signposting: INELIGIBLE_SIGNPOSTING,
+            releasedPlaces: [
+              { enrolmentId: '55555555-5555-4555-8555-555555555555', cohortId: '66666666-6666-4666-8666-666666666666', cohortTitle: 'Evening cohort', previousStatus: 'confirmed' },
+            ],
+          }),
+          { status: 201 },
+        ),
     });
     renderWithQueryClient(<DeclarationForm participantId={participantId} courseId={courseId} />);
     const u = userEvent.setup({ delay: null });
@@ -164,6 +172,9 @@ describe('DeclarationForm', () => {
     expect(screen.getByText('Saved: this course is not the right fit')).toBeInTheDocument();
     expect(screen.getByText(REASON_LABELS.GROOMING)).toBeInTheDocument();
     expect(screen.getByText(INELIGIBLE_SIGNPOSTING.summary)).toBeInTheDocument();
+    // The place they held ended with the ineligible outcome: said, not silently done.
+    expect(screen.getByText('Their place has been released')).toBeInTheDocument();
+    expect(screen.getByText('“Evening cohort”: a confirmed seat')).toBeInTheDocument();
     expect(await api.bodiesOf('POST', `/v1/participants/${participantId}/declarations`)).toEqual([
       {
         declarationVersionId: versionId,

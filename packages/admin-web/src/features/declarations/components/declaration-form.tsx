@@ -25,7 +25,7 @@ import { useFormDraft } from '../../../lib/form-draft';
 import { ApiError } from '../../../lib/problem';
 import { useCreateDeclaration, type Declaration } from '../api/create-declaration';
 import { useCurrentDeclarationVersion } from '../api/get-current-version';
-import { OutcomeDetails } from './eligibility-outcome';
+import { OutcomeDetails, ReleasedPlacesNotice } from './eligibility-outcome';
 
 type Answers = Partial<Record<DeclarationQuestionKey, Answer>>;
 
@@ -111,6 +111,7 @@ export function DeclarationForm({ participantId, courseId, courseName, onSaved, 
           This is the outcome Harbour has recorded:
         </p>
         <OutcomeDetails outcome={saved.outcome} reasons={saved.reasons} signposting={saved.signposting} mode="saved" />
+        <ReleasedPlacesNotice places={saved.releasedPlaces} />
         {onCancel ? (
           <div className="form__actions">
             <Button variant="secondary" onPress={onCancel}>

@@ -1,7 +1,8 @@
 // What an eligibility outcome means, in words: for the live preview while answering, and for the
 // server's (authoritative) outcome once saved. An ineligible outcome always comes with the kind
 // explanation and other support to offer, never a bare refusal.
-import { REASON_LABELS, type EligibilityOutcome, type EligibilityReason, type Signposting } from '@harbour/shared';
+import { REASON_LABELS, type EligibilityOutcome, type EligibilityReason, type ReleasedPlace, type Signposting } from '@harbour/shared';
+import { Notice } from '../../../components/ui/notice';
 
 export const OUTCOME_LABELS: Record<EligibilityOutcome, string> = {
   eligible: 'Eligible',
@@ -87,5 +88,32 @@ export function OutcomeDetails({ outcome, reasons, signposting, mode }: OutcomeD
         </>
       ) : null}
     </div>
+  );
+}
+
+const PLACE_LABELS: Record<ReleasedPlace['previousStatus'], string> = {
+  confirmed: 'a confirmed seat',
+  offered: 'an offer of a seat',
+  waitlisted: 'a waitlist place',
+};
+
+/** One line per place an ineligible outcome ended, for a toast or a list item. */
+export function describeReleasedPlace(place: ReleasedPlace): string {
+  return `“${place.cohortTitle}”: ${PLACE_LABELS[place.previousStatus]}`;
+}
+
+/** The places an ineligible outcome ended (only someone eligible may hold one), said plainly. */
+export function ReleasedPlacesNotice({ places }: { places: readonly ReleasedPlace[] | undefined }) {
+  if (!places || places.length === 0) return null;
+  return (
+    <Notice tone="warning" title={places.length === 1 ? 'Their place has been released' : 'Their places have been released'}>
+      <p>Only someone whose latest declaration makes them eligible can hold a place, so Harbour has removed:</p>
+      <ul>
+        {places.map((place) => (
+          <li key={place.enrolmentId}>{describeReleasedPlace(place)}</li>
+        ))}
+      </ul>
+      <p>Any seat this freed has been offered to the next person waiting. Each cohort&apos;s history shows the change.</p>
+    </Notice>
   );
 }

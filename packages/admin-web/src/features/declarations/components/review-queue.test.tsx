@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { endSession, startSession } from '../../../lib/session';
 import { json, problem, stubApi } from '../../../test/fake-api';
 import { renderWithRouter } from '../../../test/render-with-router';
+import { Toasts } from '../../../components/ui/toast';
 import { ReviewQueue } from './review-queue';
 
 const item = {
@@ -52,6 +53,45 @@ describe('ReviewQueue', () => {
     expect(await api.bodiesOf('POST', `/v1/declarations/${item.id}/review`)).toEqual([{ outcome: 'eligible', note: 'Talked it through: images only.' }]);
     expect(await screen.findByText('Nothing to review')).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+  });
+
+  it('says which places a "not eligible" review released', async () => {
+    let resolved = false;
+    stubApi({
+      'GET /v1/declarations': () => json({ items: resolved ? [] : [item], nextCursor: null }),
+      [`POST /v1/declarations/${item.id}/review`]: () => {
+        resolved = true;
+        return json(
+          {
+            ...item,
+            id: 'new',
+            participantId: item.participant.id,
+            outcome: 'ineligible',
+            reasons: item.reasons,
+            reviewOfId: item.id,
+            reviewNote: 'ok',
+            releasedPlaces: [
+              { enrolmentId: '55555555-5555-4555-8555-555555555555', cohortId: '66666666-6666-4666-8666-666666666666', cohortTitle: 'Evening cohort', previousStatus: 'waitlisted' },
+            ],
+          },
+          { status: 201 },
+        );
+      },
+    });
+    await renderWithRouter(
+      <>
+        <ReviewQueue />
+        <Toasts />
+      </>,
+    );
+    const u = userEvent.setup({ delay: null });
+    const row = await screen.findByRole('row', { name: /Morgan Lee/ });
+    await u.click(within(row).getByRole('button', { name: 'Resolve the review for Morgan Lee' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Resolve the review for Morgan Lee' });
+    await u.click(within(dialog).getByRole('radio', { name: /Not eligible/ }));
+    await u.type(within(dialog).getByLabelText('Note'), 'Talked it through: contact offence.');
+    await u.click(within(dialog).getByRole('button', { name: 'Save the review' }));
+    expect(await screen.findByText(/Morgan Lee: review saved, not eligible\. Place released: “Evening cohort”: a waitlist place\./)).toBeInTheDocument();
   });
 
   it('says so when someone else has already resolved it (409 REVIEW_NOT_NEEDED)', async () => {

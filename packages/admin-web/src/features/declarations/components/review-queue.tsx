@@ -17,7 +17,7 @@ import { fromApiError, fromZodError, noErrors, summaryItems, withoutField, type 
 import { ApiError } from '../../../lib/problem';
 import { useReviewQueue, type QueueItem } from '../api/list-review-queue';
 import { useReviewDeclaration } from '../api/review-declaration';
-import { ReasonList, SignpostingText } from './eligibility-outcome';
+import { ReasonList, SignpostingText, describeReleasedPlace } from './eligibility-outcome';
 import { INELIGIBLE_SIGNPOSTING } from '@harbour/shared';
 
 export function ReviewQueue() {
@@ -129,7 +129,11 @@ function ReviewDialog({ item, onClose }: { item: QueueItem; onClose: () => void 
       { declarationId: item.id, ...parsed.data },
       {
         onSuccess: (declaration) => {
-          showToast(`${name}: review saved, ${declaration.outcome === 'eligible' ? 'eligible' : 'not eligible'}`);
+          const released = (declaration.releasedPlaces ?? []).map(describeReleasedPlace);
+          showToast(
+            `${name}: review saved, ${declaration.outcome === 'eligible' ? 'eligible' : 'not eligible'}` +
+              (released.length > 0 ? `. ${released.length === 1 ? 'Place' : 'Places'} released: ${released.join('; ')}.` : ''),
+          );
           onClose();
         },
         onError: (error) => {

@@ -35,6 +35,7 @@ const EXAMPLES: { [K in keyof EmailTemplates]: EmailTemplates[K] } = {
   waitlisted: { firstName: 'Alex', position: 3 },
   seat_offered: { firstName: 'Alex', offerExpiresAt: '2027-06-20T22:30:00Z', sessions },
   offer_expired: { firstName: 'Alex' },
+  place_ended: { firstName: 'Alex', how: 'removed' },
   waitlist_closed: { firstName: 'Alex' },
   session_reminder: { firstName: 'Alex', sessionNumber: 2, sessionCount: 3, ...sessions[1]!, deliveryMode: 'in_person', venue: 'Room 4, 12 High Street, Leeds' },
   cohort_cancelled: { firstName: 'Alex', firstSessionAt: '2027-07-01T17:00:00Z', refundDue: true },
@@ -81,6 +82,15 @@ describe('templates', () => {
     const link = renderEmail('enrolment_confirmed', { ...EXAMPLES.enrolment_confirmed, joiningLink: 'https://x.example/"><img src=x>' });
     expect(link.html).not.toContain('"><img');
     expect(escapeHtml(`'`)).toBe('&#39;');
+  });
+
+  it('says a place ended as the person asked (withdrawn, declined) or not (removed), never why', () => {
+    const removed = renderEmail('place_ended', { firstName: 'Alex', how: 'removed' });
+    expect(removed.subject).toBe('Your course sessions: your booking has been cancelled');
+    expect(removed.text).toContain('If you have any questions about this');
+    expect(removed.text).not.toMatch(/as you asked|eligib/i);
+    expect(renderEmail('place_ended', { firstName: 'Alex', how: 'withdrawn' }).text).toContain('As you asked, we have cancelled your booking');
+    expect(renderEmail('place_ended', { firstName: 'Alex', how: 'declined' }).text).toContain('We have released the place we were holding for you.');
   });
 
   it('only puts the joining link in the confirmation when there is one, and the refund only when due', () => {

@@ -30,6 +30,11 @@ export interface EmailTemplates {
   waitlisted: { firstName: string; position: number };
   seat_offered: { firstName: string; offerExpiresAt: Instant; sessions: SessionTimes[] };
   offer_expired: { firstName: string };
+  /**
+   * The person's place (a seat, an offer of one, or a waitlist place) ended: they withdrew or declined
+   * (as they asked), or staff removed it. Never why: the conversation about that is a person's.
+   */
+  place_ended: { firstName: string; how: 'withdrawn' | 'declined' | 'removed' };
   /** To someone still waiting (or offered a seat) when the sessions began: no place came free in time. */
   waitlist_closed: { firstName: string };
   /** Sent 48 hours before each session. */
@@ -66,6 +71,7 @@ export const EMAIL_TEMPLATES = [
   'waitlisted',
   'seat_offered',
   'offer_expired',
+  'place_ended',
   'waitlist_closed',
   'session_reminder',
   'cohort_cancelled',
@@ -142,6 +148,18 @@ const RENDERERS: { [K in EmailTemplate]: (data: EmailTemplates[K]) => RenderedEm
       'The place we held for you was not taken up in time, so it has been offered to someone else.',
       'If you would still like to take part, please contact us and we will look at the next dates with you.',
     ]),
+  place_ended: (d) =>
+    d.how === 'removed'
+      ? render('Your course sessions: your booking has been cancelled', hello(d.firstName), [
+          'Your booking for the sessions has been cancelled.',
+          'If you have any questions about this, or would like to talk about other support, please contact us.',
+        ])
+      : render('Your course sessions: your booking has been cancelled as you asked', hello(d.firstName), [
+          d.how === 'declined'
+            ? 'Thank you for letting us know. We have released the place we were holding for you.'
+            : 'As you asked, we have cancelled your booking for the sessions.',
+          'If you would like to take part another time, please contact us and we will look at the next dates with you.',
+        ]),
   waitlist_closed: (d) =>
     render('Your course sessions: no place this time', hello(d.firstName), [
       'The sessions you were waiting for have now begun, and no place came free for you in time.',

@@ -50,7 +50,8 @@ export async function mailEnrolmentStatus(ctx: EnrolmentChangeContext, enrolment
   const { tx, cohort, now } = ctx;
   const status = enrolment.status;
   const closed = known.cohortStarted === true && (status === 'expired' || status === 'removed');
-  if (!closed && status !== 'confirmed' && status !== 'waitlisted' && status !== 'offered' && status !== 'expired') return;
+  const ended = !closed && (status === 'withdrawn' || status === 'declined' || status === 'removed');
+  if (!closed && !ended && status !== 'confirmed' && status !== 'waitlisted' && status !== 'offered' && status !== 'expired') return;
   const to = known.recipient === undefined ? await findRecipient(tx, enrolment.participantId) : known.recipient;
   if (!to) return;
   const { firstName } = to;
@@ -58,6 +59,10 @@ export async function mailEnrolmentStatus(ctx: EnrolmentChangeContext, enrolment
   const address = { kind: 'email', to: to.email, participantId: enrolment.participantId } as const;
   if (closed) {
     await enqueue(tx, { ...address, template: 'waitlist_closed', data: { firstName } }, now);
+    return;
+  }
+  if (ended) {
+    await enqueue(tx, { ...address, template: 'place_ended', data: { firstName, how: status } }, now);
     return;
   }
   switch (status) {

@@ -125,8 +125,12 @@ describe('enrolments', () => {
     expect(offered).toHaveLength(1);
     expect(offered[0]!.text).toContain(`The place is held for you until ${formatLondon(offer!.offerExpiresAt!)} (UK time).`);
     expectNeutral(offered[0]!, cohort.title);
-    // The holder who withdrew is not e-mailed about it, and no one is e-mailed twice.
-    expect(mailsTo(holder!.email)).toHaveLength(1);
+    // The holder who withdrew is told it is done, as they asked; no one is e-mailed twice.
+    expect(mailsTo(holder!.email).map((m) => m.subject)).toEqual([
+      'Your course sessions: your place is confirmed',
+      'Your course sessions: your booking has been cancelled as you asked',
+    ]);
+    expectNeutral(mailsTo(holder!.email)[1]!, cohort.title);
 
     // The offer lapses (the scheduled job runs after the expiry): the person is told, the next is offered.
     const later = new Date(offer!.offerExpiresAt!.getTime() + 60_000);
@@ -150,6 +154,32 @@ describe('enrolments', () => {
       'Your course sessions: a place is available',
       'Your course sessions: your place is confirmed',
     ]);
+  });
+
+  it('a place declined or removed is told to the person once, neutrally and without a reason', async () => {
+    const { cohort } = await createOpenCohort(t, { max: 1, min: 1 });
+    const [holder, next] = await createParticipants(t, 2);
+    const held = (await enrol(cohort.id, holder!.id)).json();
+    const waiting = (await enrol(cohort.id, next!.id)).json();
+    const removed = await t.app.inject({
+      method: 'POST',
+      url: `/v1/enrolments/${held.id}/remove`,
+      payload: { reason: 'Asked by the facilitator after session planning.' },
+      headers: coordinator.auth,
+    });
+    expect(removed.statusCode).toBe(200);
+    expect((await act(waiting.id, 'decline')).statusCode).toBe(200);
+    await deliver();
+
+    const toHolder = mailsTo(holder!.email);
+    expect(toHolder.map((m) => m.subject)).toEqual(['Your course sessions: your place is confirmed', 'Your course sessions: your booking has been cancelled']);
+    expectNeutral(toHolder[1]!, cohort.title, 'facilitator', 'planning');
+    expect(mailsTo(next!.email).map((m) => m.subject)).toEqual([
+      'Your course sessions: you are on the waiting list',
+      'Your course sessions: a place is available',
+      'Your course sessions: your booking has been cancelled as you asked',
+    ]);
+    expect(mailsTo(next!.email)[2]!.text).toContain('We have released the place we were holding for you.');
   });
 
   it('an enrolment that is refused (422 NOT_ELIGIBLE) writes nothing to the outbox', async () => {
@@ -347,11 +377,11 @@ describe('referrals and erasure', () => {
       expect((await t.app.inject({ method: 'POST', url: `/v1/referrals/${referral.id}/status`, payload: step, headers: coordinator.auth })).statusCode).toBe(200);
     }
     expect((await act(enrolment.id, 'withdraw')).statusCode).toBe(200);
-    // ...and one more is still waiting when the person is erased (it must never go out).
+    // ...the withdrawal's own e-mail, and one more, are still waiting when the person is erased (they must never go out).
     await t.database.db.transaction(async (tx) => {
       await enqueue(tx, { kind: 'email', to: person.email, template: 'offer_expired', data: { firstName: 'Quinn' } });
     });
-    expect(await outboxRowsTo(person.email)).toHaveLength(2);
+    expect(await outboxRowsTo(person.email)).toHaveLength(3);
 
     const erased = await t.app.inject({ method: 'POST', url: `/v1/participants/${person.id}/erase`, headers: admin.auth });
     expect(erased.statusCode).toBe(200);
@@ -359,7 +389,7 @@ describe('referrals and erasure', () => {
     // The outbox no longer holds the address or what was written to the person.
     expect(await outboxRowsTo(person.email)).toEqual([]);
     const tombstoned = await outboxRowsTo(`erased+${person.id}@invalid`);
-    expect(tombstoned.map((r) => r.status).sort()).toEqual(['cancelled', 'delivered']);
+    expect(tombstoned.map((r) => r.status).sort()).toEqual(['cancelled', 'cancelled', 'delivered']);
     const stored = JSON.stringify(await t.database.db.select().from(outboxMessages).where(sql`${outboxMessages.payload}::text ilike ${'%Quinn%'}`));
     expect(stored).toBe('[]');
     const outboxView = await t.app.inject({ method: 'GET', url: '/v1/outbox?kind=email&limit=100', headers: admin.auth });

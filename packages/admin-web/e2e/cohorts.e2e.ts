@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { expectAccessible, launchChromium, screenshot } from './browser';
+import { expectAccessible, openConsole, screenshot, signIn } from './browser';
 
 const server = inject('e2eServer');
 
@@ -32,14 +32,8 @@ describe.skipIf(!server)('cohorts', () => {
   const toast = (text: string | RegExp) => page.locator('.toasts').getByText(text);
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    context = await browser.newContext({ baseURL: baseUrl, locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    await page.goto('/sign-in?redirect=%2Fdashboard');
-    await page.getByLabel('Email address').fill(adminEmail);
-    await page.getByLabel('Password').fill(adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/dashboard');
+    ({ browser, context, page } = await openConsole(baseUrl));
+    await signIn(page, adminEmail, adminPassword, '/dashboard');
   });
 
   afterAll(async () => {

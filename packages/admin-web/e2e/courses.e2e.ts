@@ -2,7 +2,7 @@
 // and publishes a new version of its declaration wording, which is then the one declarations use.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { expectAccessible, launchChromium, screenshot } from './browser';
+import { expectAccessible, openConsole, screenshot, signIn } from './browser';
 
 const server = inject('e2eServer');
 
@@ -16,14 +16,8 @@ describe.skipIf(!server)('courses', () => {
   const toast = (text: string | RegExp) => page.locator('.toasts').getByText(text);
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    context = await browser.newContext({ baseURL: baseUrl, locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    await page.goto('/sign-in?redirect=%2Fcourses');
-    await page.getByLabel('Email address').fill(adminEmail);
-    await page.getByLabel('Password').fill(adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/courses');
+    ({ browser, context, page } = await openConsole(baseUrl));
+    await signIn(page, adminEmail, adminPassword, '/courses');
   });
 
   afterAll(async () => {

@@ -1,7 +1,6 @@
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
-import { Button } from '../../components/ui/button';
+import { LoadError } from '../../components/ui/load-error';
 import { Loading } from '../../components/ui/loading';
-import { Notice } from '../../components/ui/notice';
 import { showToast } from '../../components/ui/toast';
 import { RequirePermission } from '../../features/admin/components/admin-common';
 import { errorText } from '../../features/cohorts/components/form-errors';
@@ -33,12 +32,12 @@ export function EditCoursePage() {
         {course.isPending ? (
           <Loading label="Loading the course…" />
         ) : course.isError ? (
-          <Notice tone="error" title="The course could not be loaded">
-            <p>{errorText(course.error, 'course')}</p>
-            <Button variant="secondary" onPress={() => void course.refetch()} isPending={course.isRefetching}>
-              Try again
-            </Button>
-          </Notice>
+          <LoadError
+            title="The course could not be loaded"
+            message={errorText(course.error, 'course')}
+            onRetry={() => void course.refetch()}
+            isRetrying={course.isRefetching}
+          />
         ) : (
           <CourseForm
             key={course.data.updatedAt}

@@ -1,7 +1,6 @@
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
-import { Button } from '../../components/ui/button';
+import { LoadError } from '../../components/ui/load-error';
 import { Loading } from '../../components/ui/loading';
-import { Notice } from '../../components/ui/notice';
 import { showToast } from '../../components/ui/toast';
 import { RequirePermission } from '../../features/admin/components/admin-common';
 import { errorText } from '../../features/cohorts/components/form-errors';
@@ -38,12 +37,12 @@ export function CourseWordingPage() {
         {current.isPending ? (
           <Loading label="Loading the current wording…" />
         ) : current.isError ? (
-          <Notice tone="error" title="The current wording could not be loaded">
-            <p>{errorText(current.error, 'course')}</p>
-            <Button variant="secondary" onPress={() => void current.refetch()} isPending={current.isRefetching}>
-              Try again
-            </Button>
-          </Notice>
+          <LoadError
+            title="The current wording could not be loaded"
+            message={errorText(current.error, 'course')}
+            onRetry={() => void current.refetch()}
+            isRetrying={current.isRefetching}
+          />
         ) : (
           <WordingForm
             key={current.data.id}

@@ -227,11 +227,15 @@ async function endEnrolment(
 ): Promise<Enrolment> {
   return onEnrolment<Enrolment>(db, actor, enrolmentId, async (ctx, enrolment) => {
     if (!LIVE.includes(enrolment.status)) throw wrongState(enrolment, to);
-    const ended = await changeStatus(ctx, enrolment, to, staffActor(actor), { note: reason, set: { endedAt: ctx.now } });
-    // The waitlist moves in the same transaction.
-    await offerFreeSeats(ctx);
-    return { value: toEnrolment(ended) };
+    return { value: toEnrolment(await endPlace(ctx, enrolment, to, actor, reason)) };
   });
+}
+
+/** Ends a live place; the waitlist moves in the same transaction. */
+async function endPlace(ctx: SeatContext, enrolment: EnrolmentRow, to: 'withdrawn' | 'removed', actor: StaffActor, note: string | undefined) {
+  const ended = await changeStatus(ctx, enrolment, to, staffActor(actor), { note, set: { endedAt: ctx.now } });
+  await offerFreeSeats(ctx);
+  return ended;
 }
 
 export const withdrawEnrolment = (db: Db, actor: StaffActor, id: string, reason?: string) =>
@@ -249,18 +253,14 @@ export const removeEnrolment = (db: Db, actor: StaffActor, id: string, reason?: 
 export async function releasePlacesOfIneligible(tx: Db, actor: StaffActor, participantId: string): Promise<ReleasedPlace[]> {
   const released: ReleasedPlace[] = [];
   for (const enrolmentId of await liveEnrolmentIdsOf(tx, participantId)) {
-    const ctx = await lockSeats(tx, { enrolmentId }, null);
-    if (!ctx) continue;
-    await expireLapsedOffers(ctx);
-    const enrolment = await findEnrolmentById(tx, enrolmentId, { forUpdate: true });
-    if (!enrolment || !LIVE.includes(enrolment.status)) continue;
-    const previousStatus = enrolment.status as ReleasedPlace['previousStatus'];
-    await changeStatus(ctx, enrolment, 'removed', staffActor(actor), {
-      note: 'Removed because their latest declaration makes them ineligible for the course.',
-      set: { endedAt: ctx.now },
+    // Staff who record declarations see every cohort. An offer found lapsed under the lock is no longer a place.
+    const place = await onEnrolment<ReleasedPlace | null>(tx, actor, enrolmentId, async (ctx, enrolment) => {
+      if (!LIVE.includes(enrolment.status)) return { value: null };
+      const previousStatus = enrolment.status as ReleasedPlace['previousStatus'];
+      await endPlace(ctx, enrolment, 'removed', actor, 'Removed because their latest declaration makes them ineligible for the course.');
+      return { value: { enrolmentId, cohortId: ctx.cohort.id, cohortTitle: ctx.cohort.title, previousStatus } };
     });
-    await offerFreeSeats(ctx);
-    released.push({ enrolmentId, cohortId: ctx.cohort.id, cohortTitle: ctx.cohort.title, previousStatus });
+    if (place) released.push(place);
   }
   return released;
 }

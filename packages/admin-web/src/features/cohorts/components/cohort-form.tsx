@@ -9,8 +9,8 @@ import { ListBox, ListBoxItem } from 'react-aria-components/ListBox';
 import { Popover } from 'react-aria-components/Popover';
 import { Button as AriaButton, Select, SelectValue } from 'react-aria-components/Select';
 import { FieldError } from 'react-aria-components/FieldError';
-import { Button } from '../../../components/ui/button';
 import { ErrorSummary, type SummaryItem } from '../../../components/ui/error-summary';
+import { FormActions } from '../../../components/ui/form-actions';
 import { TextField } from '../../../components/ui/text-field';
 import type { Course } from '../../courses/api/list-courses';
 import { formatParticipants } from '../../courses/components/format-rules';
@@ -390,14 +390,7 @@ export function CohortForm({ courses, cohort, onSubmit, isPending, submitLabel, 
           )
         ) : null}
 
-        <div className="form__actions">
-          <Button type="submit" isPending={isPending} pendingLabel={pendingLabel}>
-            {submitLabel}
-          </Button>
-          <Button type="button" variant="link" onPress={onCancel} isDisabled={isPending}>
-            Cancel
-          </Button>
-        </div>
+        <FormActions submitLabel={submitLabel} pendingLabel={pendingLabel} isPending={isPending} onCancel={onCancel} />
       </Form>
     </>
   );

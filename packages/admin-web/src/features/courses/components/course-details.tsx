@@ -2,9 +2,8 @@
 // asked under now, with links to change them for those allowed to.
 import { Link } from '@tanstack/react-router';
 import { DECLARATION_QUESTION_KEYS } from '@harbour/shared';
-import { Button } from '../../../components/ui/button';
+import { LoadError } from '../../../components/ui/load-error';
 import { Loading } from '../../../components/ui/loading';
-import { Notice } from '../../../components/ui/notice';
 import { useCan, DateTime } from '../../admin/components/admin-common';
 import { errorText } from '../../cohorts/components/form-errors';
 import { useCurrentDeclarationVersion } from '../../declarations/api/get-current-version';
@@ -52,12 +51,12 @@ export function CourseWording({ courseId }: { courseId: string }) {
       {wording.isPending ? (
         <Loading label="Loading the wording…" />
       ) : wording.isError ? (
-        <Notice tone="error" title="The wording could not be loaded">
-          <p>{errorText(wording.error, 'wording')}</p>
-          <Button variant="secondary" onPress={() => void wording.refetch()} isPending={wording.isRefetching}>
-            Try again
-          </Button>
-        </Notice>
+        <LoadError
+          title="The wording could not be loaded"
+          message={errorText(wording.error, 'wording')}
+          onRetry={() => void wording.refetch()}
+          isRetrying={wording.isRefetching}
+        />
       ) : (
         <>
           <p>

@@ -2,13 +2,14 @@
 // shared schema as it is sent, with the server's own verdict (a rule an open cohort would break,
 // 422) shown against the same field.
 import { CourseRulesFieldsSchema, CourseRulesSchema, CreateCourseBodySchema, DEFAULT_COURSE_RULES, type CourseRules } from '@harbour/shared';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Form } from 'react-aria-components/Form';
-import { Button } from '../../../components/ui/button';
 import { ErrorSummary } from '../../../components/ui/error-summary';
+import { FormActions } from '../../../components/ui/form-actions';
 import { TextArea } from '../../../components/ui/text-area';
 import { TextField } from '../../../components/ui/text-field';
-import { fromApiError, noErrors, summaryItems, withoutField, type FormErrors } from '../../../lib/form-errors';
+import { fromApiError, noErrors, summaryItems, withoutField } from '../../../lib/form-errors';
+import { useFormErrors } from '../../../lib/use-form-errors';
 import type { Course } from '../api/list-courses';
 import { formatFee } from './format-rules';
 
@@ -147,22 +148,11 @@ export interface CourseFormProps {
 
 export function CourseForm({ course, onSubmit, isPending, submitLabel, pendingLabel, onCancel }: CourseFormProps) {
   const [values, setValues] = useState<CourseFormValues>(() => initialCourseValues(course));
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const [attempt, setAttempt] = useState(0);
-  const summaryRef = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (attempt > 0) summaryRef.current?.focus();
-  }, [attempt]);
+  const { errors, setErrors, fail, summaryRef } = useFormErrors();
 
   const set = (field: Field, value: string) => {
     setValues((v) => ({ ...v, [field]: value }));
     setErrors((e) => withoutField(e, field));
-  };
-
-  const fail = (next: FormErrors) => {
-    setErrors(next);
-    setAttempt((n) => n + 1);
   };
 
   const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -235,14 +225,7 @@ export function CourseForm({ course, onSubmit, isPending, submitLabel, pendingLa
             only widen.
           </p>
         ) : null}
-        <div className="form__actions">
-          <Button type="submit" isPending={isPending} pendingLabel={pendingLabel}>
-            {submitLabel}
-          </Button>
-          <Button type="button" variant="link" onPress={onCancel} isDisabled={isPending}>
-            Cancel
-          </Button>
-        </div>
+        <FormActions submitLabel={submitLabel} pendingLabel={pendingLabel} isPending={isPending} onCancel={onCancel} />
       </Form>
     </>
   );

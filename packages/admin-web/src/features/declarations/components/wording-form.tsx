@@ -3,12 +3,13 @@
 // new version is current at once, and every declaration from then on is made under it.
 import { CreateDeclarationVersionBodySchema, DECLARATION_QUESTION_KEYS, type DeclarationQuestionKey } from '@harbour/shared';
 import { Checkbox } from 'react-aria-components/Checkbox';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Form } from 'react-aria-components/Form';
-import { Button } from '../../../components/ui/button';
 import { ErrorSummary } from '../../../components/ui/error-summary';
+import { FormActions } from '../../../components/ui/form-actions';
 import { TextArea } from '../../../components/ui/text-area';
-import { fromApiError, noErrors, summaryItems, withoutField, type FormErrors } from '../../../lib/form-errors';
+import { fromApiError, noErrors, summaryItems, withoutField } from '../../../lib/form-errors';
+import { useFormErrors } from '../../../lib/use-form-errors';
 import { ApiError } from '../../../lib/problem';
 import type { CreateDeclarationVersionInput } from '../api/create-declaration-version';
 import type { DeclarationVersion } from '../api/get-current-version';
@@ -71,18 +72,7 @@ export interface WordingFormProps {
 
 export function WordingForm({ courseId, current, onSubmit, isPending, onCancel }: WordingFormProps) {
   const [values, setValues] = useState<WordingValues>(() => initialWording(current));
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const [attempt, setAttempt] = useState(0);
-  const summaryRef = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (attempt > 0) summaryRef.current?.focus();
-  }, [attempt]);
-
-  const fail = (next: FormErrors) => {
-    setErrors(next);
-    setAttempt((n) => n + 1);
-  };
+  const { errors, setErrors, fail, summaryRef } = useFormErrors();
 
   const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -150,14 +140,7 @@ export function WordingForm({ courseId, current, onSubmit, isPending, onCancel }
           the meaning changes: a declaration made under an earlier wording then no longer lets the person enrol until they
           declare again. Seats already held are kept.
         </p>
-        <div className="form__actions">
-          <Button type="submit" isPending={isPending} pendingLabel="Publishing…">
-            Publish version {current.version + 1}
-          </Button>
-          <Button type="button" variant="link" onPress={onCancel} isDisabled={isPending}>
-            Cancel
-          </Button>
-        </div>
+        <FormActions submitLabel={`Publish version ${current.version + 1}`} pendingLabel="Publishing…" isPending={isPending} onCancel={onCancel} />
       </Form>
     </>
   );

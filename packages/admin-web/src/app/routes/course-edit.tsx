@@ -1,6 +1,5 @@
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
-import { LoadError } from '../../components/ui/load-error';
-import { Loading } from '../../components/ui/loading';
+import { QueryState } from '../../components/ui/query-state';
 import { showToast } from '../../components/ui/toast';
 import { RequirePermission } from '../../features/admin/components/admin-common';
 import { errorText } from '../../features/cohorts/components/form-errors';
@@ -29,35 +28,28 @@ export function EditCoursePage() {
       </p>
       <h1>{title}</h1>
       <RequirePermission action="courses:write">
-        {course.isPending ? (
-          <Loading label="Loading the course…" />
-        ) : course.isError ? (
-          <LoadError
-            title="The course could not be loaded"
-            message={errorText(course.error, 'course')}
-            onRetry={() => void course.refetch()}
-            isRetrying={course.isRefetching}
-          />
-        ) : (
-          <CourseForm
-            key={course.data.updatedAt}
-            course={course.data}
-            isPending={save.isPending}
-            submitLabel="Save changes"
-            pendingLabel="Saving…"
-            onCancel={() => void back()}
-            onSubmit={async (s) => {
-              const changes = courseChanges(course.data, s);
-              if (changes) {
-                await save.mutateAsync(changes);
-                showToast('Changes saved.');
-              } else {
-                showToast('Nothing was changed.');
-              }
-              await back();
-            }}
-          />
-        )}
+        <QueryState query={course} loadingLabel="Loading the course…" errorTitle="The course could not be loaded" errorMessage={(e) => errorText(e, 'course')}>
+          {(data) => (
+            <CourseForm
+              key={data.updatedAt}
+              course={data}
+              isPending={save.isPending}
+              submitLabel="Save changes"
+              pendingLabel="Saving…"
+              onCancel={() => void back()}
+              onSubmit={async (s) => {
+                const changes = courseChanges(data, s);
+                if (changes) {
+                  await save.mutateAsync(changes);
+                  showToast('Changes saved.');
+                } else {
+                  showToast('Nothing was changed.');
+                }
+                await back();
+              }}
+            />
+          )}
+        </QueryState>
       </RequirePermission>
     </>
   );

@@ -1,6 +1,5 @@
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
-import { LoadError } from '../../components/ui/load-error';
-import { Loading } from '../../components/ui/loading';
+import { QueryState } from '../../components/ui/query-state';
 import { showToast } from '../../components/ui/toast';
 import { RequirePermission } from '../../features/admin/components/admin-common';
 import { errorText } from '../../features/cohorts/components/form-errors';
@@ -34,29 +33,27 @@ export function CourseWordingPage() {
           Every version is kept: each declaration stays linked to the exact words the person answered. The new version is used
           for every declaration from the moment it is published.
         </p>
-        {current.isPending ? (
-          <Loading label="Loading the current wording…" />
-        ) : current.isError ? (
-          <LoadError
-            title="The current wording could not be loaded"
-            message={errorText(current.error, 'course')}
-            onRetry={() => void current.refetch()}
-            isRetrying={current.isRefetching}
-          />
-        ) : (
-          <WordingForm
-            key={current.data.id}
-            courseId={courseId}
-            current={current.data}
-            isPending={publish.isPending}
-            onCancel={() => void back()}
-            onSubmit={async (body) => {
-              const version = await publish.mutateAsync(body);
-              showToast(`Version ${version.version} of the wording is now in use.`);
-              await back();
-            }}
-          />
-        )}
+        <QueryState
+          query={current}
+          loadingLabel="Loading the current wording…"
+          errorTitle="The current wording could not be loaded"
+          errorMessage={(e) => errorText(e, 'course')}
+        >
+          {(wording) => (
+            <WordingForm
+              key={wording.id}
+              courseId={courseId}
+              current={wording}
+              isPending={publish.isPending}
+              onCancel={() => void back()}
+              onSubmit={async (body) => {
+                const version = await publish.mutateAsync(body);
+                showToast(`Version ${version.version} of the wording is now in use.`);
+                await back();
+              }}
+            />
+          )}
+        </QueryState>
       </RequirePermission>
     </>
   );

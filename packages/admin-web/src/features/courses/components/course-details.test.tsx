@@ -1,8 +1,9 @@
 import { DECLARATION_QUESTION_KEYS, type StaffRole } from '@harbour/shared';
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { endSession, startSession } from '../../../lib/session';
-import { json, stubApi } from '../../../test/fake-api';
+import { json, problem, stubApi } from '../../../test/fake-api';
 import { renderWithRouter } from '../../../test/render-with-router';
 import { CourseWording } from './course-details';
 
@@ -54,5 +55,16 @@ describe('CourseWording', () => {
     await screen.findByText('Page shown');
     expect(screen.queryByRole('region', { name: 'Declaration wording' })).not.toBeInTheDocument();
     expect(api.requests).toHaveLength(0);
+  });
+
+  it('says when the wording could not be loaded, and tries again on request', async () => {
+    signInAs('coordinator');
+    let calls = 0;
+    stubApi({ 'GET /v1/declaration-versions/current': () => (++calls === 1 ? problem(500, 'INTERNAL_ERROR', 'Internal error.') : json(version)) });
+    await renderWithRouter(<CourseWording courseId={courseId} />);
+    expect(await screen.findByText('The wording could not be loaded')).toBeInTheDocument();
+    expect(screen.getByText('Something went wrong on our side. Please try again in a moment.')).toBeInTheDocument();
+    await userEvent.setup({ delay: null }).click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText(/Version 4, in use since/)).toBeInTheDocument();
   });
 });

@@ -2,8 +2,7 @@
 // asked under now, with links to change them for those allowed to.
 import { Link } from '@tanstack/react-router';
 import { DECLARATION_QUESTION_KEYS } from '@harbour/shared';
-import { LoadError } from '../../../components/ui/load-error';
-import { Loading } from '../../../components/ui/loading';
+import { QueryState } from '../../../components/ui/query-state';
 import { useCan, DateTime } from '../../admin/components/admin-common';
 import { errorText } from '../../cohorts/components/form-errors';
 import { useCurrentDeclarationVersion } from '../../declarations/api/get-current-version';
@@ -48,36 +47,29 @@ export function CourseWording({ courseId }: { courseId: string }) {
   return (
     <section aria-labelledby="wording-heading" className="section">
       <h2 id="wording-heading">Declaration wording</h2>
-      {wording.isPending ? (
-        <Loading label="Loading the wording…" />
-      ) : wording.isError ? (
-        <LoadError
-          title="The wording could not be loaded"
-          message={errorText(wording.error, 'wording')}
-          onRetry={() => void wording.refetch()}
-          isRetrying={wording.isRefetching}
-        />
-      ) : (
-        <>
-          <p>
-            Version {wording.data.version}, in use since <DateTime value={wording.data.createdAt} />.
-            {wording.data.requiresRedeclaration ? ' Everyone who declared under an earlier version must declare again.' : ''}
-          </p>
-          <p className="wording-text">{wording.data.text}</p>
-          <ol className="wording-questions">
-            {DECLARATION_QUESTION_KEYS.map((key) => (
-              <li key={key}>{wording.data.questions.find((q) => q.key === key)?.label}</li>
-            ))}
-          </ol>
-          {mayPublish ? (
+      <QueryState query={wording} loadingLabel="Loading the wording…" errorTitle="The wording could not be loaded" errorMessage={(e) => errorText(e, 'wording')}>
+        {(current) => (
+          <>
             <p>
-              <Link to="/courses/$courseId/wording" params={{ courseId }} className="button button--secondary">
-                Publish new wording
-              </Link>
+              Version {current.version}, in use since <DateTime value={current.createdAt} />.
+              {current.requiresRedeclaration ? ' Everyone who declared under an earlier version must declare again.' : ''}
             </p>
-          ) : null}
-        </>
-      )}
+            <p className="wording-text">{current.text}</p>
+            <ol className="wording-questions">
+              {DECLARATION_QUESTION_KEYS.map((key) => (
+                <li key={key}>{current.questions.find((q) => q.key === key)?.label}</li>
+              ))}
+            </ol>
+            {mayPublish ? (
+              <p>
+                <Link to="/courses/$courseId/wording" params={{ courseId }} className="button button--secondary">
+                  Publish new wording
+                </Link>
+              </p>
+            ) : null}
+          </>
+        )}
+      </QueryState>
     </section>
   );
 }

@@ -50,7 +50,7 @@ export async function mailEnrolmentStatus(ctx: EnrolmentChangeContext, enrolment
   const { tx, cohort, now } = ctx;
   const status = enrolment.status;
   const closed = known.cohortStarted === true && (status === 'expired' || status === 'removed');
-  const ended = !closed && (status === 'withdrawn' || status === 'declined' || status === 'removed');
+  const ended = status === 'withdrawn' || status === 'declined' || status === 'removed';
   if (!closed && !ended && status !== 'confirmed' && status !== 'waitlisted' && status !== 'offered' && status !== 'expired') return;
   const to = known.recipient === undefined ? await findRecipient(tx, enrolment.participantId) : known.recipient;
   if (!to) return;

@@ -1,9 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, type ApiRequestBody, type ApiResponse } from '../../../lib/api-client';
 import { unwrap } from '../../../lib/problem';
-import { participantKeys } from '../../participants/api/list-participants';
 import { declarationKeys } from './list-participant-declarations';
-import { invalidateReleasedPlaces } from './released-places';
+import { invalidateAfterDeclaration } from './declaration-recorded';
 
 export type CreateDeclarationInput = ApiRequestBody<'/v1/participants/{id}/declarations', 'post'>;
 export type Declaration = ApiResponse<'/v1/participants/{id}/declarations', 'post', 201>;
@@ -17,11 +16,8 @@ export function useCreateDeclaration() {
   return useMutation({
     mutationFn: createDeclaration,
     onSuccess: (declaration) => {
-      void queryClient.invalidateQueries({ queryKey: declarationKeys.history(declaration.participantId) });
       void queryClient.invalidateQueries({ queryKey: declarationKeys.queues() });
-      void queryClient.invalidateQueries({ queryKey: participantKeys.detail(declaration.participantId) });
-      void queryClient.invalidateQueries({ queryKey: participantKeys.lists() });
-      invalidateReleasedPlaces(queryClient, declaration);
+      invalidateAfterDeclaration(queryClient, declaration);
     },
   });
 }

@@ -1,9 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, type ApiRequestBody } from '../../../lib/api-client';
 import { unwrap } from '../../../lib/problem';
-import { participantKeys } from '../../participants/api/list-participants';
 import { declarationKeys } from './list-participant-declarations';
-import { invalidateReleasedPlaces } from './released-places';
+import { invalidateAfterDeclaration } from './declaration-recorded';
 
 export type ReviewInput = ApiRequestBody<'/v1/declarations/{id}/review', 'post'>;
 
@@ -19,12 +18,7 @@ export function useReviewDeclaration() {
     onSettled: (declaration) => {
       // Also on failure: a 409 means the queue is out of date.
       void queryClient.invalidateQueries({ queryKey: declarationKeys.queues() });
-      if (declaration) {
-        void queryClient.invalidateQueries({ queryKey: declarationKeys.history(declaration.participantId) });
-        void queryClient.invalidateQueries({ queryKey: participantKeys.detail(declaration.participantId) });
-        void queryClient.invalidateQueries({ queryKey: participantKeys.lists() });
-        invalidateReleasedPlaces(queryClient, declaration);
-      }
+      if (declaration) invalidateAfterDeclaration(queryClient, declaration);
     },
   });
 }

@@ -23,9 +23,9 @@ export const QUESTION_PURPOSES: Record<DeclarationQuestionKey, string> = {
   accusedOfGrooming: 'Asks about attempted grooming. “Yes” means the course is not suitable, and the person is signposted elsewhere.',
 };
 
-const FIELD_IDS: Record<string, string> = {
+const FIELD_IDS = {
   text: 'wording-text',
-  ...Object.fromEntries(DECLARATION_QUESTION_KEYS.map((key) => [key, `wording-${key}`])),
+  ...(Object.fromEntries(DECLARATION_QUESTION_KEYS.map((key) => [key, `wording-${key}`])) as Record<DeclarationQuestionKey, string>),
 };
 
 export interface WordingValues {
@@ -93,7 +93,7 @@ export function WordingForm({ courseId, current, onSubmit, isPending, onCancel }
       <ErrorSummary ref={summaryRef} items={summaryItems(errors, FIELD_IDS)} />
       <Form className="form form--wide" onSubmit={handleSubmit} validationBehavior="aria" validationErrors={errors.fields} aria-label="New declaration wording">
         <TextArea
-          id={FIELD_IDS.text!}
+          id={FIELD_IDS.text}
           name="text"
           label="What the person is told before the questions"
           description="Read out or shown before the questions, every time a declaration is made."
@@ -111,7 +111,7 @@ export function WordingForm({ courseId, current, onSubmit, isPending, onCancel }
           {DECLARATION_QUESTION_KEYS.map((key, index) => (
             <TextArea
               key={key}
-              id={FIELD_IDS[key]!}
+              id={FIELD_IDS[key]}
               name={key}
               label={`Question ${index + 1}`}
               description={QUESTION_PURPOSES[key]}
